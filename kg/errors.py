@@ -1,0 +1,24 @@
+"""The project's own errors: each says which input failed and why, in one line."""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """Base class for errors the command line reports as one line."""
+
+
+class ExtractionError(KGError):
+    """A document could not be read or yielded no plan."""
+
+    def __init__(self, file: str, reason: str):
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}")
+
+
+class ValidationError(KGError):
+    """The built graph does not conform to the SHACL shapes."""
+
+
+class QueryError(KGError):
+    """A SPARQL query is malformed, refused or timed out."""

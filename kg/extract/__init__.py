@@ -1,0 +1,180 @@
+"""Plan document -> PlanRecord. Knows the family of Healthy China plans, nothing of RDF."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from kg.errors import ExtractionError
+from kg.extract.cites import extract_cites
+from kg.extract.departments import annex_for, annex_rows, inline_groups, merge_assignments
+from kg.extract.meta import extract_meta
+from kg.extract.structure import action_blocks, normalize_action_name, split_sections
+from kg.extract.tables import TableRow, find_tables
+from kg.extract.targets import RawTarget, paragraph_targets
+from kg.records import Action, Indicator, PlanRecord, Target
+from kg.text import clean_lines, decode, paragraphs
+
+__all__ = ["ExtractionError", "extract_bytes", "extract_file", "extract_text"]
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+def extract_file(path: str | Path) -> PlanRecord:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ExtractionError(path.name, f"file too large ({size} bytes; limit {MAX_BYTES})")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ExtractionError(path.name, f"cannot read file ({exc.strerror or exc})") from None
+    return extract_bytes(data, path.name)
+
+
+def extract_bytes(data: bytes, file: str) -> PlanRecord:
+    if len(data) > MAX_BYTES:
+        raise ExtractionError(file, f"file too large ({len(data)} bytes; limit {MAX_BYTES})")
+    text, encoding = decode(data, file)
+    return extract_text(text, file, sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+
+
+def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf-8") -> PlanRecord:
+    lines = clean_lines(text)
+    paras = paragraphs(lines)
+    preamble, sections, tail = split_sections(paras)
+    blocks = action_blocks(sections, preamble)
+    if not blocks:
+        raise ExtractionError(
+            file, "no numbered actions found (expected items such as （一）…行动 under a 主要任务 heading)"
+        )
+    normalized = "\n".join(lines)
+    meta = extract_meta(lines, normalized)
+    body = preamble + [p for s in sections for p in s.paragraphs]
+    cites = extract_cites(body)
+
+    annex = annex_rows(lines)
+    actions: list[Action] = []
+    indicators: list[Indicator] = []
+    pending: list[tuple[str, int | None, RawTarget]] = []
+    for block in blocks:
+        groups = inline_groups(block.text)
+        source = "inline" if groups else None
+        if not groups and (row := annex_for(block.ordinal, block.name, annex)):
+            groups, source = [row], "annex"
+        actions.append(
+            Action(
+                ordinal=block.ordinal,
+                name=block.name,
+                name_normalized=normalize_action_name(block.name),
+                text=block.text,
+                assignments=merge_assignments(groups),
+                dept_source=source,
+                dept_text=tuple(groups),
+            )
+        )
+        prose = block.text
+        for group in groups if source == "inline" else ():
+            prose = prose.replace(group, "")
+        dated, in_body = paragraph_targets(prose)
+        pending += [("target_sentence", block.ordinal, t) for t in dated]
+        pending += [("action_text", block.ordinal, t) for t in in_body]
+
+    for s in sections:
+        if s.kind == "overall":
+            dated, _ = paragraph_targets(
+                "\n".join(p.text for p in s.paragraphs), numeric_only=True, with_body=False
+            )
+            pending = [("overall_goal", None, t) for t in dated] + pending
+    indicators = _group_targets(pending)
+    indicators += _table_indicators(find_tables(lines), actions, start=len(indicators) + 1)
+
+    return PlanRecord(
+        file=file,
+        sha256=sha256,
+        encoding=encoding,
+        meta=meta,
+        cites=cites,
+        actions=tuple(actions),
+        indicators=tuple(indicators),
+        text=normalized,
+    )
+
+
+def _group_targets(pending: list[tuple[str, int | None, RawTarget]]) -> list[Indicator]:
+    """Consecutive targets of one name from one sentence form one indicator."""
+    groups: dict[tuple, list[RawTarget]] = {}
+    order: list[tuple] = []
+    for origin, action, t in pending:
+        key = (origin, action, t.name, t.sentence)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(t)
+    out = []
+    for k, key in enumerate(order, 1):
+        origin, action, name, sentence = key
+        targets = groups[key]
+        out.append(
+            Indicator(
+                ordinal=k,
+                name=name,
+                unit=next((t.unit for t in targets if t.unit), None),
+                origin=origin,
+                targets=tuple(
+                    Target(
+                        year=t.year,
+                        value=t.value,
+                        comparator=t.comparator,
+                        unit=t.unit,
+                        kind=t.kind,
+                        relative_to=t.relative_to,
+                        source=sentence,
+                    )
+                    for t in targets
+                ),
+                action_ordinal=action,
+                source=sentence,
+            )
+        )
+    return out
+
+
+def _table_indicators(tables: list[list[TableRow]], actions: list[Action], start: int) -> list[Indicator]:
+    by_name = {a.name_normalized: a.ordinal for a in actions} | {a.name: a.ordinal for a in actions}
+    out = []
+    k = start
+    for rows in tables:
+        for row in rows:
+            if not row.targets:
+                continue
+            action = None
+            if row.category:
+                action = by_name.get(row.category) or by_name.get(row.category.removeprefix("实施"))
+            out.append(
+                Indicator(
+                    ordinal=k,
+                    name=row.name,
+                    unit=row.unit,
+                    origin="annex",
+                    targets=tuple(
+                        Target(
+                            year=t.year,
+                            value=t.value,
+                            comparator=t.comparator,
+                            unit=row.unit,
+                            kind=t.kind,
+                            part=t.part,
+                            source=row.source,
+                        )
+                        for t in row.targets
+                    ),
+                    action_ordinal=action,
+                    baseline=row.baseline,
+                    baseline_year=row.baseline_year,
+                    category=row.category,
+                    source=row.source,
+                )
+            )
+            k += 1
+    return out

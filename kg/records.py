@@ -1,0 +1,183 @@
+"""Typed records passed between the stages: text -> records -> triples.
+
+The extractor fills these; `kg.rdf` turns them into triples; nothing here knows RDF.
+Every record keeps `source`: the exact (normalised) text it was read from, so the
+graph can point back to the sentence behind each fact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+LEVELS = ("national", "province", "city", "county", "township")
+ROLES = ("lead", "participant")
+COMPARATORS = (">=", ">", "<=", "<", "=", "approx", "qualitative")
+
+
+@dataclass(frozen=True)
+class PlanMeta:
+    title: str | None
+    title_short: str | None
+    doc_number: str | None  # normalised: ASCII digits, 〔〕 brackets
+    doc_number_raw: str | None  # as written
+    issuer: str | None
+    issuer_inferred: bool
+    region: str | None
+    level: str | None  # one of LEVELS
+    province: str | None
+    date: str | None  # ISO yyyy-mm-dd (signing date)
+    source: str = ""  # the header lines the fields were read from
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str  # as inside 《》 / «», whitespace removed
+    doc_number: str | None
+    doc_number_raw: str | None
+    issuer: str | None  # issuer written just before the title, if any
+    variants: tuple[str, ...] = ()
+    source: str = ""  # the clause the citation was read from
+
+
+@dataclass(frozen=True)
+class Assignment:
+    department: str  # exactly as written (trailing 等/等部门 dropped)
+    role: str  # one of ROLES
+    source: str = ""  # the parenthesised group or annex row it came from
+
+
+@dataclass(frozen=True)
+class Action:
+    ordinal: int
+    name: str  # as written
+    name_normalized: str  # leading 实施 removed
+    text: str  # the whole action paragraph(s)
+    assignments: tuple[Assignment, ...] = ()
+    dept_source: str | None = None  # "inline" | "annex" | None
+    dept_text: tuple[str, ...] = ()  # the raw assignment strings
+
+    @property
+    def lead(self) -> list[str]:
+        return [a.department for a in self.assignments if a.role == "lead"]
+
+    @property
+    def participants(self) -> list[str]:
+        return [a.department for a in self.assignments if a.role == "participant"]
+
+
+@dataclass(frozen=True)
+class Target:
+    year: int | None
+    value: str  # ASCII number, or the phrase for qualitative targets
+    comparator: str  # one of COMPARATORS
+    unit: str | None = None
+    kind: str | None = None  # "annual_decrease" | "increase" | None
+    part: str | None = None  # sub-indicator label for compound annex rows
+    relative_to: tuple[int, ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    ordinal: int  # 1-based position in the document's indicator list
+    name: str
+    unit: str | None
+    origin: str  # "target_sentence" | "annex" | "action_text" | "overall_goal"
+    targets: tuple[Target, ...]
+    action_ordinal: int | None = None
+    baseline: str | None = None
+    baseline_year: int | None = None
+    category: str | None = None  # annex category cell, where the table has one
+    source: str = ""
+
+    @property
+    def quantitative(self) -> bool:
+        return any(t.comparator != "qualitative" for t in self.targets)
+
+
+@dataclass(frozen=True)
+class PlanRecord:
+    file: str  # base name of the source file
+    sha256: str  # of the raw bytes
+    encoding: str
+    meta: PlanMeta
+    cites: tuple[Citation, ...] = ()
+    actions: tuple[Action, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    text: str = field(default="", repr=False)  # the normalised full text
+
+
+def to_gold_json(record: PlanRecord) -> dict:
+    """The record in the schema of shared/gold/README.md (the `kg extract --json` contract)."""
+    m = record.meta
+    return {
+        "file": record.file,
+        "plan": {
+            "title": m.title,
+            "title_short": m.title_short,
+            "doc_number": m.doc_number,
+            "doc_number_raw": m.doc_number_raw,
+            "issuer": m.issuer,
+            "issuer_inferred": m.issuer_inferred,
+            "region": m.region,
+            "level": m.level,
+            "province": m.province,
+            "date": m.date,
+        },
+        "cites": [
+            {
+                "title": c.title,
+                "doc_number": c.doc_number,
+                "issuer": c.issuer,
+                "variants": list(c.variants),
+                "source": c.source,
+            }
+            for c in record.cites
+        ],
+        "actions": [
+            {
+                "ordinal": a.ordinal,
+                "name": a.name,
+                "name_normalized": a.name_normalized,
+                "lead": a.lead,
+                "participants": a.participants,
+                "source": a.dept_source,
+                "dept_text": list(a.dept_text),
+            }
+            for a in record.actions
+        ],
+        "indicators": [
+            {
+                "id": f"{record.file.split('_')[0] if '_' in record.file else record.file}-I{i.ordinal:02d}",
+                "name": i.name,
+                "unit": i.unit,
+                "action_ordinal": i.action_ordinal,
+                "baseline": i.baseline,
+                "baseline_year": i.baseline_year,
+                "source": i.origin,
+                "quantitative": i.quantitative,
+                "targets": [
+                    {
+                        k: v
+                        for k, v in {
+                            "year": t.year,
+                            "value": t.value,
+                            "comparator": t.comparator,
+                            "text": t.source,
+                            "kind": t.kind,
+                            "part": t.part,
+                            "relative_to": list(t.relative_to) or None,
+                        }.items()
+                        if v is not None or k in ("year",)
+                    }
+                    for t in i.targets
+                ],
+            }
+            for i in record.indicators
+        ],
+    }
+
+
+def record_as_dict(record: PlanRecord) -> dict:
+    """Plain-dict view of a record (for debugging and JSON dumps)."""
+    return asdict(record)
