@@ -3,11 +3,10 @@
 IRI scheme (all under ``BASE`` = https://w3id.org/healthy-china/id/, no blank nodes,
 no random ids, so the same records always give the same triples):
 
-- plan ............ ``plan/{doc_key(doc_number)}``; without a doc number
-                    ``plan/{slug(region or 'unknown')}-{slug(title)}``
-- cited document .. ``plan/{doc_key(doc_number)}`` when it has a doc number (the same
-                    function as for plans, so a cited plan that is also held is one
-                    node); otherwise ``doc/{slug(title)}``
+- document ........ ``doc/{doc_key(doc_number)}``; without a doc number
+                    ``doc/{slug(normalize_title(title))}``. Plans, cited plans and
+                    cited laws alike, so a document cited by several plans, or cited
+                    and held, is one node whatever graph mentions it.
 - action .......... ``{plan}/action/{ordinal}``
 - responsibility .. ``{action}/responsibility/{lead|participant}/{slug(department)}``
 - indicator ....... ``{plan}/indicator/{ordinal}``
@@ -29,18 +28,17 @@ Literals: titles and names (eli:title, hc:titleShort, rdfs:label, hc:nameNormali
 hc:titleAsWritten, hc:titleVariant) are ``@zh``; verbatim text (hc:sourceText,
 hc:text, hc:valueText) and codes (eli:id_local, hc:unit, ...) are plain xsd:string.
 
-Held vs cited: a per-record graph cannot know whether a cited document is itself held
-in the corpus. Pass ``held_plans`` (plan IRIs of all records, see ``held_plan_iris``)
-to ``record_to_graph`` -- or use ``corpus_graphs`` -- so that a held cited plan gets
-only the link (no second eli:title / eli:id_local / hc:held false from the citing
-document, which would break the Plan shape once graphs are merged).
+Held vs cited: a document's graph depends on that document alone. It links to what it
+cites (eli:cites and a qualified hc:Citation holding the title as written) but does not
+describe the cited documents: the corpus-level links graph (``links_to_graph``) does,
+once the linker has merged the citations of all plans into one node per document.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePath
@@ -49,7 +47,7 @@ from urllib.parse import quote
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from kg.records import Citation, PlanRecord
+from kg.records import Citation, Links, PlanNode, PlanRecord, normalize_title
 
 HC = Namespace("https://w3id.org/healthy-china/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -135,30 +133,31 @@ def doc_key(doc_number: str) -> str:
     return key[:-1] if key.endswith("号") and len(key) > 1 else key
 
 
-def plan_iri(doc_number: str | None, region: str | None, title: str | None) -> URIRef:
-    """IRI of a plan, or of a cited document with a doc number (same function on purpose)."""
+def plan_iri(doc_number: str | None, region: str | None = None, title: str | None = None) -> URIRef:
+    """IRI of a document (held plan, cited plan or cited law): by 文号, else by normalised title.
+
+    ``region`` is accepted for symmetry with ``kg.records.plan_key`` but titles of this
+    family name their region (健康晋城), so the title alone identifies the document.
+    """
     key = doc_key(doc_number or "")
     if key:
-        return BASE[f"plan/{key}"]
-    return BASE[f"plan/{_seg(region)}-{_seg(title, 'untitled')}"]
+        return BASE[f"doc/{key}"]
+    return BASE[f"doc/{_seg(normalize_title(title or ''), 'untitled')}"]
 
 
 def cited_iri(citation: Citation) -> URIRef:
-    """IRI of the document a citation points to."""
-    if doc_key(citation.doc_number or ""):
-        return plan_iri(citation.doc_number, None, citation.title)
-    return BASE[f"doc/{_seg(citation.title, 'untitled')}"]
+    """IRI of the document a citation points to (the same function as for plans)."""
+    return plan_iri(citation.doc_number, None, citation.title)
+
+
+def node_iri(node: PlanNode) -> URIRef:
+    return plan_iri(node.doc_number, node.region, node.title)
 
 
 def record_plan_iri(record: PlanRecord) -> URIRef:
     """IRI of a record's plan (falls back to the file stem when there is no title either)."""
     m = record.meta
     return plan_iri(m.doc_number, m.region, m.title or PurePath(record.file).stem)
-
-
-def held_plan_iris(records: Iterable[PlanRecord]) -> frozenset[URIRef]:
-    """Plan IRIs of the records in the corpus (the ``held_plans`` of ``record_to_graph``)."""
-    return frozenset(record_plan_iri(r) for r in records)
 
 
 def graph_iri(file: str) -> URIRef:
@@ -210,11 +209,11 @@ def _zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def record_to_graph(record: PlanRecord, held_plans: Collection[URIRef] = ()) -> Graph:
+def record_to_graph(record: PlanRecord, *, reference: bool = False) -> Graph:
     """All triples for one document (the content of its named graph ``graph_iri(file)``).
 
-    ``held_plans``: IRIs of plans held in the corpus; a cited document among them gets
-    only the eli:cites / hc:citedDocument links here, its own graph describes it.
+    ``reference``: the record is curated reference data (the national source), not a
+    corpus document: it is described the same way but marked not held.
     """
     g = new_graph(graph_iri(record.file))
     m = record.meta
@@ -239,7 +238,9 @@ def record_to_graph(record: PlanRecord, held_plans: Collection[URIRef] = ()) -> 
         # An ill-formed date is kept as a plain string so that SHACL reports it
         # (rdflib would log a traceback for an ill-typed xsd:date literal).
         add(plan, ELI.date_document, Literal(m.date, datatype=XSD.date if _is_date(m.date) else None))
-    add(plan, HC.held, Literal(True))
+    add(plan, HC.held, Literal(not reference))
+    if reference:
+        add(plan, HC.isReference, Literal(True))
     add(plan, HC.sourceFile, Literal(record.file))
     opt(plan, HC.sha256, record.sha256)
     opt(plan, HC.sourceText, m.source)
@@ -276,7 +277,7 @@ def record_to_graph(record: PlanRecord, held_plans: Collection[URIRef] = ()) -> 
         add(plan, HC.issuerInferred, Literal(bool(m.issuer_inferred)))
 
     # --- source file ------------------------------------------------------
-    src = file_iri(record.file)
+    src = file_iri(record.file) if not reference else BASE["file/reference-" + _seg(record.file)]
     add(plan, PROV.wasDerivedFrom, src)
     add(src, RDF.type, HC.SourceDocument)
     add(src, RDF.type, PROV.Entity)
@@ -285,17 +286,9 @@ def record_to_graph(record: PlanRecord, held_plans: Collection[URIRef] = ()) -> 
     opt(src, HC.encoding, record.encoding)
 
     # --- citations --------------------------------------------------------
-    held = set(held_plans) | {plan}
-    described: set[URIRef] = set()
     for k, c in enumerate(record.cites, start=1):
         doc = cited_iri(c)
         add(plan, ELI.cites, doc)
-        if doc not in held and doc not in described:
-            described.add(doc)
-            add(doc, RDF.type, ELI.LegalResource)
-            opt(doc, ELI.title, c.title, _zh)
-            opt(doc, ELI.id_local, c.doc_number)
-            add(doc, HC.held, Literal(False))
         cit = URIRef(f"{plan}/citation/{k}")
         add(plan, HC.citation, cit)
         add(cit, RDF.type, HC.Citation)
@@ -379,10 +372,8 @@ def record_to_graph(record: PlanRecord, held_plans: Collection[URIRef] = ()) -> 
 
 
 def corpus_graphs(records: Iterable[PlanRecord]) -> dict[URIRef, Graph]:
-    """One graph per record, keyed by its named-graph IRI, with held cited plans linked only."""
-    records = list(records)
-    held = held_plan_iris(records)
-    return {graph_iri(r.file): record_to_graph(r, held) for r in records}
+    """One graph per record, keyed by its named-graph IRI."""
+    return {graph_iri(r.file): record_to_graph(r) for r in records}
 
 
 def ontology_graph() -> Graph:
@@ -397,3 +388,164 @@ def shapes_graph() -> Graph:
     g = new_graph()
     g.parse(SHAPES_FILE, format="turtle")
     return g
+
+
+# ---------------------------------------------------------------------------
+# Links across documents
+# ---------------------------------------------------------------------------
+
+LINKS_GRAPH = BASE["graph/links"]
+REFERENCE_GRAPH_PREFIX = "graph/reference-"
+
+
+def theme_iri(theme_id: str) -> URIRef:
+    return BASE[f"theme/{_seg(theme_id)}"]
+
+
+def department_type_iri(type_id: str) -> URIRef:
+    return BASE[f"department-type/{_seg(type_id)}"]
+
+
+def reference_graph_iri(record: PlanRecord) -> URIRef:
+    return BASE[REFERENCE_GRAPH_PREFIX + _seg(record.file.split("#")[-1])]
+
+
+def links_to_graph(links: Links) -> Graph:
+    """The corpus-level graph: plan nodes of cited documents, derivations, themes,
+    implementations, department types and the region hierarchy."""
+    g = new_graph(LINKS_GRAPH)
+    add = g.add
+    keys = {n.key: node_iri(n) for n in links.plans}
+
+    def action(plan_key_: str, ordinal: int) -> URIRef:
+        return URIRef(f"{keys[plan_key_]}/action/{ordinal}")
+
+    # regions
+    for r in links.regions:
+        ri = region_iri(r.name)
+        add((ri, RDF.type, HC.Region))
+        add((ri, RDF.type, PROV.Location))
+        add((ri, RDFS.label, _zh(r.name)))
+        if level_concept(r.level) is not None:
+            add((ri, HC.level, level_concept(r.level)))
+        if r.parent:
+            add((ri, HC.parentRegion, region_iri(r.parent)))
+        if r.code:
+            add((ri, HC.adcode, Literal(r.code)))
+
+    # plans only cited (held and reference plans are described by their own graphs)
+    for n in links.plans:
+        if n.held or n.reference:
+            continue
+        p = keys[n.key]
+        add((p, RDF.type, HC.Plan))
+        add((p, RDF.type, ELI.LegalResource))
+        if n.title:
+            add((p, ELI.title, _zh(n.title)))
+        if n.doc_number:
+            add((p, ELI.id_local, Literal(n.doc_number)))
+        add((p, HC.held, Literal(False)))
+        if level_concept(n.level) is not None:
+            add((p, HC.level, level_concept(n.level)))
+        if n.region:
+            add((p, HC.region, region_iri(n.region)))
+        if n.issuer:
+            issuer = org_iri(n.region, n.issuer)
+            add((p, ELI.passed_by, issuer))
+            add((issuer, RDF.type, ORG.Organization))
+            add((issuer, RDFS.label, _zh(n.issuer)))
+            if n.region:
+                add((issuer, HC.region, region_iri(n.region)))
+        for field in n.inferred:
+            add((p, HC.inferredField, Literal(field)))
+        if n.evidence:
+            add((p, HC.evidence, Literal(n.evidence)))
+
+    # documents cited that are not plans (laws, programmes, planning outlines)
+    for d in links.documents:
+        di = plan_iri(d.doc_number, None, d.title)
+        if di in keys.values():
+            continue
+        add((di, RDF.type, ELI.LegalResource))
+        add((di, ELI.title, _zh(d.title)))
+        if d.doc_number:
+            add((di, ELI.id_local, Literal(d.doc_number)))
+        add((di, HC.held, Literal(False)))
+
+    # derivations
+    for pl in links.plan_links:
+        child, parent = keys[pl.child], keys[pl.parent]
+        add((child, HC.derivedFrom, parent))
+        q = URIRef(f"{child}/derivation")
+        add((child, PROV.qualifiedDerivation, q))
+        add((q, RDF.type, HC.PlanDerivation))
+        add((q, RDF.type, PROV.Derivation))
+        add((q, PROV.entity, parent))
+        add((q, HC.matchMethod, Literal(pl.method)))
+        add((q, HC.matchScore, Literal(Decimal(str(pl.score)), datatype=XSD.decimal)))
+        if pl.evidence:
+            add((q, HC.evidence, Literal(pl.evidence)))
+
+    # themes
+    national = {}
+    for al in links.action_links:
+        if al.plan in keys and any(n.reference and n.key == al.plan and n.doc_number for n in links.plans):
+            national[al.theme] = action(al.plan, al.ordinal)
+    for t in links.themes:
+        ti = theme_iri(t.id)
+        add((ti, RDF.type, HC.Theme))
+        add((ti, RDF.type, SKOS.Concept))
+        add((ti, SKOS.inScheme, HC.Themes))
+        add((ti, SKOS.prefLabel, _zh(t.label_zh)))
+        add((ti, SKOS.prefLabel, Literal(t.label_en, lang="en")))
+        add((ti, SKOS.notation, Literal(t.id)))
+        for alias in t.aliases:
+            if alias != t.label_zh:
+                add((ti, SKOS.altLabel, _zh(alias)))
+        if t.national_ordinal is not None and t.id in national:
+            add((ti, HC.nationalAction, national[t.id]))
+
+    # actions: theme and implementation
+    for al in links.action_links:
+        a = action(al.plan, al.ordinal)
+        add((a, HC.theme, theme_iri(al.theme)))
+        add((a, HC.themeMethod, Literal(al.theme_method)))
+        add((a, HC.themeScore, Literal(Decimal(str(al.theme_score)), datatype=XSD.decimal)))
+        if al.parent_plan is None:
+            continue
+        parent = action(al.parent_plan, al.parent_ordinal)
+        add((a, HC.implements, parent))
+        q = URIRef(f"{a}/implementation")
+        add((a, PROV.qualifiedDerivation, q))
+        add((q, RDF.type, HC.Implementation))
+        add((q, RDF.type, PROV.Derivation))
+        add((q, PROV.entity, parent))
+        add((q, HC.matchMethod, Literal(al.method)))
+        add((q, HC.matchScore, Literal(Decimal(str(al.score)), datatype=XSD.decimal)))
+        if al.reuse is not None:
+            add((q, HC.textReuse, Literal(Decimal(str(al.reuse)), datatype=XSD.decimal)))
+        for passage in al.added:
+            add((q, HC.addedPassage, Literal(passage)))
+        for passage in al.dropped:
+            add((q, HC.droppedPassage, Literal(passage)))
+
+    # department types
+    for t in links.department_types:
+        ti = department_type_iri(t.id)
+        add((ti, RDF.type, HC.DepartmentType))
+        add((ti, RDF.type, SKOS.Concept))
+        add((ti, SKOS.inScheme, HC.DepartmentTypes))
+        add((ti, SKOS.prefLabel, _zh(t.label_zh)))
+        add((ti, SKOS.prefLabel, Literal(t.label_en, lang="en")))
+        add((ti, SKOS.notation, Literal(t.id)))
+    for d in links.departments:
+        o = org_iri(d.region, d.name)
+        for t in d.types:
+            add((o, HC.departmentType, department_type_iri(t)))
+        add((o, HC.matchMethod, Literal(d.method)))
+    return g
+
+
+def reference_graphs(links: Links) -> dict[URIRef, Graph]:
+    """Graphs of the curated reference plans (the national source)."""
+    return {reference_graph_iri(r): record_to_graph(r, reference=True) for r in links.reference}

@@ -7,6 +7,8 @@ graph can point back to the sentence behind each fact.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 LEVELS = ("national", "province", "city", "county", "township")
@@ -181,3 +183,129 @@ def to_gold_json(record: PlanRecord) -> dict:
 def record_as_dict(record: PlanRecord) -> dict:
     """Plain-dict view of a record (for debugging and JSON dumps)."""
     return asdict(record)
+
+
+# -- links across documents (kg.link) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanNode:
+    """A plan of the cascade: held in the corpus, curated reference data, or only cited."""
+
+    title: str | None
+    doc_number: str | None
+    issuer: str | None
+    region: str | None
+    level: str | None
+    held: bool
+    file: str | None = None  # source file, for held plans
+    date: str | None = None
+    reference: bool = False  # from data/reference (the national source)
+    inferred: tuple[str, ...] = ()  # fields inferred rather than read (e.g. "issuer", "level")
+    evidence: str = ""  # how an unheld plan was identified
+
+    @property
+    def key(self) -> str:
+        return plan_key(self.doc_number, self.region, self.title)
+
+
+def plan_key(doc_number: str | None, region: str | None, title: str | None) -> str:
+    """Identity of a plan across documents: its 文号, else region and normalised title."""
+    if doc_number:
+        return doc_number
+    return f"{region or ''}|{normalize_title(title or '')}"
+
+
+def normalize_title(title: str) -> str:
+    """Title key: no spaces, quotes or brackets; one kind of dash (2019—2030 = 2019-2030)."""
+    t = unicodedata.normalize("NFKC", title)
+    t = re.sub(r"[\s“”\"'‘’《》«»]", "", t)
+    return re.sub(r"[—–－‐-]+", "-", t)
+
+
+@dataclass(frozen=True)
+class PlanLink:
+    """child hc:derivedFrom parent (prov:wasDerivedFrom)."""
+
+    child: str  # plan key
+    parent: str  # plan key
+    method: str  # "cited" | "region-ancestor" | "title" | "reference" | "default"
+    score: float
+    evidence: str = ""
+
+
+@dataclass(frozen=True)
+class ActionLink:
+    """An action's theme and the parent action it implements."""
+
+    plan: str  # plan key
+    ordinal: int
+    theme: str  # theme id (data/reference/themes.csv)
+    theme_method: str  # "name" | "keyword" | "text"
+    theme_score: float
+    parent_plan: str | None = None
+    parent_ordinal: int | None = None
+    method: str | None = None
+    score: float | None = None
+    reuse: float | None = None  # share of the child's text that repeats the parent's
+    added: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DepartmentLink:
+    """A department mention of a plan, mapped to canonical department types."""
+
+    plan: str  # plan key
+    region: str | None
+    name: str  # as written
+    types: tuple[str, ...]  # canonical type ids; a merged body has several
+    method: str  # "alias" | "suffix" | "unmatched"
+
+
+@dataclass(frozen=True)
+class RegionNode:
+    name: str
+    level: str | None
+    parent: str | None
+    code: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Theme:
+    id: str
+    label_zh: str
+    label_en: str
+    national_ordinal: int | None
+    aliases: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentType:
+    id: str
+    label_zh: str
+    label_en: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """A cited document that is not a plan of the cascade (a law, a standard, another programme)."""
+
+    title: str
+    doc_number: str | None
+
+
+@dataclass(frozen=True)
+class Links:
+    plans: tuple[PlanNode, ...]
+    plan_links: tuple[PlanLink, ...]
+    action_links: tuple[ActionLink, ...]
+    departments: tuple[DepartmentLink, ...]
+    regions: tuple[RegionNode, ...]
+    themes: tuple[Theme, ...]
+    department_types: tuple[DepartmentType, ...]
+    reference: tuple[PlanRecord, ...] = ()  # curated national plans, as records
+    documents: tuple[CitedDocument, ...] = ()

@@ -9,6 +9,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, PROV, SKOS
 
+from kg.link.linker import link
 from kg.rdf import (
     BASE,
     ELI,
@@ -19,10 +20,11 @@ from kg.rdf import (
     cited_iri,
     corpus_graphs,
     graph_iri,
-    held_plan_iris,
+    links_to_graph,
     ontology_graph,
     plan_iri,
     record_to_graph,
+    reference_graphs,
     shapes_graph,
     slug,
 )
@@ -30,7 +32,7 @@ from kg.records import Action, Assignment, Citation, Indicator, PlanMeta, PlanRe
 from kg.validate import validate
 
 ID = "https://w3id.org/healthy-china/id/"
-PLAN = ID + "plan/嘉政发-2023-27"
+PLAN = ID + "doc/嘉政发-2023-27"
 
 
 def make_record() -> PlanRecord:
@@ -158,23 +160,27 @@ def test_slug(text: str, expected: str) -> None:
 
 
 def test_plan_iri_drops_trailing_hao_and_unifies_bracket_variants() -> None:
-    expected = URIRef(ID + "plan/晋市政发-2020-17")
+    expected = URIRef(ID + "doc/晋市政发-2020-17")
     assert plan_iri("晋市政发〔2020〕17号", "晋城市", "x") == expected
     assert plan_iri("晋市政发【2020】17号", None, None) == expected
     assert plan_iri("晋市政发(2020)17", None, None) == expected
 
 
-def test_plan_iri_without_doc_number_uses_region_and_title() -> None:
+def test_plan_iri_without_doc_number_uses_the_normalised_title() -> None:
     assert str(plan_iri(None, "长春市", "长春市推进健康长春行动实施方案")) == (
-        ID + "plan/长春市-长春市推进健康长春行动实施方案"
+        ID + "doc/长春市推进健康长春行动实施方案"
     )
-    assert str(plan_iri("", None, "某方案")) == ID + "plan/unknown-某方案"
+    assert str(plan_iri("", None, "某方案")) == ID + "doc/某方案"
+    # the em dash of one plan and the hyphen of another name the same document
+    assert plan_iri(None, None, "健康中国行动（2019—2030年）") == plan_iri(
+        None, None, "健康中国行动（2019-2030年）"
+    )
 
 
 def test_cited_iri() -> None:
     with_number = Citation("任意标题", "晋市政发〔2020〕17号", None, None)
     without = Citation("健康中国行动（2019-2030年）", None, None, None)
-    assert str(cited_iri(with_number)) == ID + "plan/晋市政发-2020-17"
+    assert str(cited_iri(with_number)) == ID + "doc/晋市政发-2020-17"
     assert str(cited_iri(without)) == ID + "doc/健康中国行动-2019-2030年"
 
 
@@ -251,13 +257,12 @@ def test_actions_and_responsibilities(graph: Graph) -> None:
 
 def test_citations(graph: Graph) -> None:
     plan = URIRef(PLAN)
-    jincheng = URIRef(ID + "plan/晋市政发-2020-17")
+    jincheng = URIRef(ID + "doc/晋市政发-2020-17")
     healthy_china = URIRef(ID + "doc/健康中国行动-2019-2030年")
     assert set(graph.objects(plan, ELI.cites)) == {jincheng, healthy_china}
-    assert (jincheng, RDF.type, ELI.LegalResource) in graph
-    assert list(graph.objects(jincheng, ELI.id_local)) == [Literal("晋市政发〔2020〕17号")]
-    assert list(graph.objects(jincheng, HC.held)) == [Literal(False)]
-    assert list(graph.objects(healthy_china, ELI.id_local)) == []
+    # a document's graph links to what it cites but leaves describing it to the links graph
+    assert list(graph.predicate_objects(jincheng)) == []
+    assert list(graph.predicate_objects(healthy_china)) == []
     c1 = URIRef(PLAN + "/citation/1")
     assert set(graph.objects(plan, HC.citation)) == {c1, URIRef(PLAN + "/citation/2")}
     assert list(graph.objects(c1, HC.citedDocument)) == [jincheng]
@@ -307,7 +312,8 @@ def test_deterministic() -> None:
     g1, g2 = record_to_graph(make_record()), record_to_graph(make_record())
     assert isomorphic(g1, g2)
     assert ntriples_sorted(g1) == ntriples_sorted(g2)
-    assert len(g1) == 112  # 24 on the plan, 13 + 8 on the actions, 10 + 7 + 5 on indicator and targets, ...
+    # 112 before cited documents moved to the links graph: 2 citations x (type, title, id, held) - 1 absent id
+    assert len(g1) == 105
 
 
 def test_cited_plan_iri_equals_held_plan_iri() -> None:
@@ -319,33 +325,35 @@ def test_cited_plan_iri_equals_held_plan_iri() -> None:
     assert held_plan == cited_iri(jiafeng.cites[0]) == plan_iri(jiafeng.cites[0].doc_number, None, None)
 
 
-def test_merged_corpus_with_held_plans_conforms() -> None:
+def test_merged_corpus_conforms_and_a_held_cited_plan_is_described_once() -> None:
     records = [make_jincheng(), make_record()]
     graphs = corpus_graphs(records)
     assert set(graphs) == {graph_iri(r.file) for r in records}
-    merged = Graph()
-    for g in graphs.values():
-        merged += g
-    jincheng = URIRef(ID + "plan/晋市政发-2020-17")
-    assert jincheng in held_plan_iris(records)
+    merged = complete(*records)
+    jincheng = URIRef(ID + "doc/晋市政发-2020-17")
     assert list(merged.objects(jincheng, HC.held)) == [Literal(True)]
     assert len(list(merged.objects(jincheng, ELI.title))) == 1
     ok, message = validate(merged)
     assert ok, message
 
 
-def test_merged_corpus_without_held_plans_is_caught() -> None:
-    merged = record_to_graph(make_jincheng()) + record_to_graph(make_record())
-    ok, message = validate(merged)
-    assert not ok
-    assert "hcid:plan/晋市政发-2020-17  hc:held" in message
-
-
 # --- validation -------------------------------------------------------------
 
 
-def test_graph_conforms(graph: Graph) -> None:
-    ok, message = validate(graph)
+def complete(*records: PlanRecord) -> Graph:
+    """Documents' graphs with the links and reference graphs the build adds: what is validated."""
+    g = Graph()
+    for r in records:
+        g += record_to_graph(r)
+    links = link(records)
+    g += links_to_graph(links)
+    for reference in reference_graphs(links).values():
+        g += reference
+    return g
+
+
+def test_graph_conforms() -> None:
+    ok, message = validate(complete(make_record()))
     assert ok, message
     assert message == "conforms: no SHACL violations"
 
@@ -354,24 +362,24 @@ def test_non_numeric_value_with_numeric_comparator_fails() -> None:
     rec = make_record()
     bad_target = Target(2022, "明显提高", ">=")
     ind = dataclasses.replace(rec.indicators[0], targets=(bad_target,))
-    ok, message = validate(record_to_graph(dataclasses.replace(rec, indicators=(ind,))))
+    ok, message = validate(complete(dataclasses.replace(rec, indicators=(ind,))))
     assert not ok
     lines = message.splitlines()
     assert lines[-1] == "1 SHACL violation(s)"
     assert lines[0] == (
-        "hcid:plan/嘉政发-2023-27/indicator/1/target/1  -  "
+        "hcid:doc/嘉政发-2023-27/indicator/1/target/1  -  "
         "Target with a non-qualitative comparator must have a numeric hc:value (its hc:valueText is not a number)"
     )
 
 
 def test_qualitative_target_with_value_fails() -> None:
-    g = record_to_graph(make_record())
+    g = complete(make_record())
     t2 = URIRef(PLAN + "/indicator/1/target/2")
     g.add((t2, HC.value, Literal("5", datatype=XSD.decimal)))
     ok, message = validate(g)
     assert not ok
     assert message.splitlines() == [
-        "hcid:plan/嘉政发-2023-27/indicator/1/target/2  -  Qualitative target (hc:Qualitative) must not have a hc:value",
+        "hcid:doc/嘉政发-2023-27/indicator/1/target/2  -  Qualitative target (hc:Qualitative) must not have a hc:value",
         "1 SHACL violation(s)",
     ]
 
@@ -379,28 +387,28 @@ def test_qualitative_target_with_value_fails() -> None:
 def test_empty_action_name_fails() -> None:
     rec = make_record()
     action = dataclasses.replace(rec.actions[1], name="")
-    ok, message = validate(record_to_graph(dataclasses.replace(rec, actions=(rec.actions[0], action))))
+    ok, message = validate(complete(dataclasses.replace(rec, actions=(rec.actions[0], action))))
     assert not ok
     assert message.splitlines()[0] == (
-        "hcid:plan/嘉政发-2023-27/action/2  rdfs:label  "
+        "hcid:doc/嘉政发-2023-27/action/2  rdfs:label  "
         "Action must have exactly one non-empty rdfs:label (its name) (value '')"
     )
 
 
 def test_held_plan_without_actions_fails() -> None:
     rec = dataclasses.replace(make_record(), actions=(), indicators=())
-    ok, message = validate(record_to_graph(rec))
+    ok, message = validate(complete(rec))
     assert not ok
-    assert "hcid:plan/嘉政发-2023-27  -  Held plan (hc:held true) must have at least one action" in message
+    assert "hcid:doc/嘉政发-2023-27  -  Held plan (hc:held true) must have at least one action" in message
 
 
 def test_plan_level_title_and_date_rules() -> None:
     rec = make_record()
     meta = dataclasses.replace(rec.meta, title=None, level="district", date="2023-13-45")
-    ok, message = validate(record_to_graph(dataclasses.replace(rec, meta=meta)))
+    ok, message = validate(complete(dataclasses.replace(rec, meta=meta)))
     assert not ok
-    assert "hcid:plan/嘉政发-2023-27  eli:title  Plan must have exactly one non-empty eli:title" in message
-    assert "hcid:plan/嘉政发-2023-27  hc:level  Plan must have exactly one hc:level" in message
+    assert "hcid:doc/嘉政发-2023-27  eli:title  Plan must have exactly one non-empty eli:title" in message
+    assert "hcid:doc/嘉政发-2023-27  hc:level  Plan must have exactly one hc:level" in message
     assert "eli:date_document  Plan has at most one eli:date_document, a valid xsd:date" in message
     assert message.splitlines()[-1] == "3 SHACL violation(s)"
 
@@ -409,7 +417,7 @@ def test_target_year_and_comparator_rules() -> None:
     rec = make_record()
     targets = (Target(1980, "5", ">="), Target(2030, "5", "about"))
     ind = dataclasses.replace(rec.indicators[0], targets=targets)
-    ok, message = validate(record_to_graph(dataclasses.replace(rec, indicators=(ind,))))
+    ok, message = validate(complete(dataclasses.replace(rec, indicators=(ind,))))
     assert not ok
     assert (
         "target/1  hc:targetYear  Target's hc:targetYear, when present, is one xsd:integer between 1990"
@@ -423,10 +431,10 @@ def test_target_year_and_comparator_rules() -> None:
 def test_responsibility_role_rule() -> None:
     rec = make_record()
     action = dataclasses.replace(rec.actions[0], assignments=(Assignment("镇卫生院", "owner"),))
-    ok, message = validate(record_to_graph(dataclasses.replace(rec, actions=(action, rec.actions[1]))))
+    ok, message = validate(complete(dataclasses.replace(rec, actions=(action, rec.actions[1]))))
     assert not ok
     assert (
-        "hcid:plan/嘉政发-2023-27/action/1/responsibility/owner/镇卫生院  hc:role  "
+        "hcid:doc/嘉政发-2023-27/action/1/responsibility/owner/镇卫生院  hc:role  "
         "Responsibility must have exactly one hc:role, hc:Lead or hc:Participant"
     ) in message
 
@@ -434,7 +442,7 @@ def test_responsibility_role_rule() -> None:
 def test_message_is_capped() -> None:
     rec = make_record()
     actions = tuple(Action(i, "", "", "") for i in range(1, 16))  # 2 violations each
-    ok, message = validate(record_to_graph(dataclasses.replace(rec, actions=actions, indicators=())))
+    ok, message = validate(complete(dataclasses.replace(rec, actions=actions, indicators=())))
     assert not ok
     lines = message.splitlines()
     assert len(lines) == 22
@@ -507,4 +515,4 @@ def test_ntriples_and_ontology_load_into_oxigraph() -> None:
         "\nSELECT ?cited ?rank WHERE { ?p eli:cites ?cited . ?cited hc:held true ; hc:level/hc:rank ?rank }"
     )
     rows = [(s["cited"].value, s["rank"].value) for s in store.query(query, use_default_graph_as_union=True)]
-    assert rows == [(ID + "plan/晋市政发-2020-17", "2")]
+    assert rows == [(ID + "doc/晋市政发-2020-17", "2")]

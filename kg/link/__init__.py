@@ -1,0 +1,1 @@
+"""Linking across levels (see kg.link.linker.link)."""

@@ -1,0 +1,148 @@
+"""Linking across levels: plans to parent plans, actions to themes and parent actions,
+department mentions to canonical types, regions to their parents. Records in, records out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg.link import gazetteer
+from kg.link.departments import canonical_types
+from kg.link.plans import cited_plan_node, collect_plans, derive_links
+from kg.link.reference import department_types, national_records, themes
+from kg.link.reuse import text_reuse
+from kg.link.themes import match_theme
+from kg.records import (
+    ActionLink,
+    CitedDocument,
+    DepartmentLink,
+    Links,
+    PlanRecord,
+    RegionNode,
+    normalize_title,
+    plan_key,
+)
+
+__all__ = ["link", "record_key"]
+
+
+def record_key(record: PlanRecord) -> str:
+    m = record.meta
+    return plan_key(m.doc_number, m.region, m.title)
+
+
+def link(records: Iterable[PlanRecord]) -> Links:
+    records = list(records)
+    reference = national_records()
+    nodes, alias = collect_plans(records, reference)
+    national_key = alias[record_key(reference[0])]
+    plan_links = derive_links(records, nodes, alias, national_key)
+    parent_of = {pl.child: pl.parent for pl in plan_links}
+
+    holders: dict[str, tuple[PlanRecord, bool]] = {alias[record_key(r)]: (r, True) for r in reference}
+    holders |= {alias[record_key(r)]: (r, False) for r in records}
+    themes_of: dict[str, dict[int, tuple[str, str, float]]] = {}
+    for key, (r, _) in holders.items():
+        themes_of[key] = {}
+        for a in r.actions:
+            m = match_theme(a.name, a.text)
+            if m:
+                themes_of[key][a.ordinal] = (m[0].id, m[1], m[2])
+
+    action_links = []
+    for key, (r, is_reference) in sorted(holders.items()):
+        for a in r.actions:
+            if a.ordinal not in themes_of[key]:
+                continue
+            theme, method, score = themes_of[key][a.ordinal]
+            parent = _parent_action(key, theme, parent_of, themes_of)
+            if parent is None:
+                action_links.append(ActionLink(key, a.ordinal, theme, method, score))
+                continue
+            parent_key, parent_ordinal = parent
+            parent_record, parent_is_reference = holders[parent_key]
+            reuse = None
+            if not parent_is_reference and not is_reference:
+                parent_action = next(x for x in parent_record.actions if x.ordinal == parent_ordinal)
+                reuse = text_reuse(a.text, parent_action.text)
+            parent_score = themes_of[parent_key][parent_ordinal][2]
+            action_links.append(
+                ActionLink(
+                    key,
+                    a.ordinal,
+                    theme,
+                    method,
+                    score,
+                    parent_plan=parent_key,
+                    parent_ordinal=parent_ordinal,
+                    method="theme",
+                    score=round(min(score, parent_score), 3),
+                    reuse=reuse.share if reuse else None,
+                    added=reuse.added if reuse else (),
+                    dropped=reuse.dropped if reuse else (),
+                )
+            )
+
+    departments = []
+    for r in records:
+        seen = set()
+        for a in r.actions:
+            for asg in a.assignments:
+                if asg.department in seen:
+                    continue
+                seen.add(asg.department)
+                types, method = canonical_types(asg.department, r.meta.region)
+                departments.append(
+                    DepartmentLink(alias[record_key(r)], r.meta.region, asg.department, types, method)
+                )
+
+    documents: dict[str, CitedDocument] = {}
+    for r in records:
+        for c in r.cites:
+            if cited_plan_node(c, r) is None:
+                documents.setdefault(
+                    c.doc_number or normalize_title(c.title), CitedDocument(c.title, c.doc_number)
+                )
+
+    return Links(
+        documents=tuple(documents[k] for k in sorted(documents)),
+        plans=tuple(sorted(nodes, key=lambda n: n.key)),
+        plan_links=tuple(plan_links),
+        action_links=tuple(action_links),
+        departments=tuple(departments),
+        regions=_regions(
+            {n.region for n in nodes if n.region} | {r.meta.province for r in records if r.meta.province}
+        ),
+        themes=themes(),
+        department_types=department_types(),
+        reference=reference,
+    )
+
+
+def _parent_action(
+    key: str, theme: str, parent_of: dict[str, str], themes_of: dict[str, dict[int, tuple[str, str, float]]]
+) -> tuple[str, int] | None:
+    """The action of the same theme in the nearest ancestor plan that has actions."""
+    seen = {key}
+    current = parent_of.get(key)
+    while current and current not in seen:
+        seen.add(current)
+        for ordinal, (t, _, _) in sorted(themes_of.get(current, {}).items()):
+            if t == theme:
+                return current, ordinal
+        current = parent_of.get(current)
+    return None
+
+
+def _regions(names: set[str]) -> tuple[RegionNode, ...]:
+    out: dict[str, RegionNode] = {}
+    for name in sorted(names):
+        chain = gazetteer.chain(name)
+        if not chain:
+            out.setdefault(name, RegionNode(name, None, None, None, "unresolved"))
+            continue
+        for k, region in enumerate(chain):
+            parent = chain[k + 1].name if k + 1 < len(chain) else None
+            out.setdefault(
+                region.name, RegionNode(region.name, region.level, parent, region.code, "gazetteer")
+            )
+    return tuple(out[k] for k in sorted(out))
