@@ -1,0 +1,289 @@
+"""The ``kg`` command line.
+
+    kg extract FILE... [--json]
+    kg build [PATH...] [--store PATH]
+    kg validate [--store PATH]
+    kg export [--format turtle|nt|jsonld|nquads] [--store PATH] [--output FILE]
+    kg query "SPARQL" | --file Q.rq | --name NAME | --list  [--format table|csv|json] [--bind NAME=VALUE]
+    kg eval [--gold DIR] [--json] ...
+
+``--store`` takes a folder (default ``$KG_STORE`` or ``data/store``) or ``memory`` (the corpus in
+``data/plans`` is then built in memory first). Expected errors print one line, ``kg: error: ...``,
+and exit 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import ExtractionError, KGError, ValidationError
+
+PROG = "kg"
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+# --------------------------------------------------------------------------- stores
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--store",
+        metavar="PATH",
+        default=None,
+        help="store folder, or 'memory' (default: $KG_STORE or data/store)",
+    )
+
+
+def _data_store(args):
+    """The store a reading command works on; with ``memory`` the corpus is built in memory first."""
+    from kg.store import open_store, spec_kind
+
+    if spec_kind(args.store) == "memory":
+        from kg.build import build
+
+        return build(None, "memory").memory_store
+    return open_store(args.store, read_only=True)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_extract(args) -> int:
+    from kg.extract import extract_file
+    from kg.records import to_gold_json
+
+    records = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            raise ExtractionError(name, "no such file" if not path.exists() else "not a file")
+        records.append(extract_file(path))
+    if args.json:
+        _out(json.dumps([to_gold_json(r) for r in records], ensure_ascii=False, indent=2))
+        return 0
+    for r in records:
+        m = r.meta
+        head = " ".join(x for x in (m.region, m.level, m.doc_number) if x) or "no header fields"
+        with_depts = sum(1 for a in r.actions if a.assignments)
+        _out(
+            f"{r.file}: {m.title or '(no title)'}\n"
+            f"  {head}; issuer {m.issuer or '-'}; date {m.date or '-'}; encoding {r.encoding}\n"
+            f"  {len(r.actions)} actions ({with_depts} with departments), "
+            f"{len(r.indicators)} indicators, {len(r.cites)} cites"
+        )
+    return 0
+
+
+def cmd_build(args) -> int:
+    from kg.build import build
+
+    res = build(args.paths or None, args.store)
+    for name, n in res.actions.items():
+        _out(f"  {name}: {n} actions")
+    _out(
+        f"store: {res.store}\n"
+        f"plans: {res.documents}\n"
+        f"actions: {res.total_actions}\n"
+        f"triples: {res.triples}\n"
+        f"seconds: {res.seconds:.2f}"
+    )
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from kg.validate import validate
+
+    store = _data_store(args)
+    try:
+        conforms, message = validate(store.union_graph())
+    finally:
+        store.close()
+    _out(message)
+    if not conforms:
+        last = message.strip().splitlines()[-1] if message.strip() else "violations"
+        raise ValidationError(f"the stored graph does not conform to the shapes: {last}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    store = _data_store(args)
+    try:
+        data = store.export(args.format)
+    finally:
+        store.close()
+    if args.output:
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as e:
+            raise KGError(f"{args.output}: {e.strerror or e}") from None
+        print(f"wrote {len(data)} bytes to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
+
+
+def cmd_query(args, parser: argparse.ArgumentParser) -> int:
+    from kg.queries import list_queries, load_query
+
+    if args.list:
+        for name, path in list_queries().items():
+            _out(f"{name}\t{path.title}\t{path.description}")
+        return 0
+    given = [x for x in (args.sparql, args.file, args.name) if x is not None]
+    if len(given) != 1:
+        parser.error("give exactly one of: a SPARQL text, --file Q.rq, --name NAME (or --list)")
+    if args.file is not None:
+        try:
+            sparql = Path(args.file).read_text(encoding="utf-8")
+        except OSError as e:
+            raise KGError(f"{args.file}: {e.strerror or e}") from None
+    elif args.name is not None:
+        sparql = load_query(args.name)
+    else:
+        sparql = args.sparql
+    bindings = dict(_binding(b) for b in args.bind)
+    store = _data_store(args)
+    try:
+        result = store.query(sparql, timeout=args.timeout, bindings=bindings)
+    finally:
+        store.close()
+    if args.format == "json":
+        _out(result.to_json())
+    elif args.format == "csv":
+        sys.stdout.write(result.to_csv())
+    else:
+        _out(result.to_table())
+    return 0
+
+
+def _binding(spec: str):
+    """``NAME=VALUE``: ``<iri>`` or a known ``prefix:name`` is an IRI, an integer is an integer, else a string."""
+    from rdflib import Literal, URIRef
+
+    from kg.store import prefixes
+
+    name, sep, value = spec.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not name:
+        raise KGError(f"--bind {spec!r}: expected NAME=VALUE")
+    if value.startswith("<") and value.endswith(">"):
+        return name, URIRef(value[1:-1])
+    prefix, colon, local = value.partition(":")
+    pm = prefixes()
+    if colon and prefix in pm and not local.startswith("//"):
+        return name, URIRef(pm[prefix] + local)
+    if value.lstrip("-").isdigit():
+        return name, Literal(int(value))
+    return name, Literal(value)
+
+
+def cmd_eval(argv: list[str]) -> int:
+    from kg.evaluate import main as evaluate_main
+
+    # --store is accepted by every command; the scorer reads files, not the store.
+    rest, skip = [], False
+    for i, a in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if a == "--store":
+            skip = i + 1 < len(argv)
+            continue
+        if a.startswith("--store="):
+            continue
+        rest.append(a)
+    return int(evaluate_main(rest) or 0)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Healthy China policy-cascade knowledge graph: extract, build, query."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("extract", help="extract plan records from text files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print one JSON array in the gold schema")
+    _store_arg(p)
+
+    p = sub.add_parser("build", help="build the graph of plan files into the store")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: data/plans)")
+    _store_arg(p)
+
+    p = sub.add_parser("validate", help="check the stored graph against the SHACL shapes")
+    _store_arg(p)
+
+    p = sub.add_parser("export", help="serialise the stored graph (deterministic output)")
+    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "nquads"], default="turtle")
+    p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    _store_arg(p)
+
+    p = sub.add_parser("query", help="run a SPARQL query over the union of all documents")
+    parser.set_defaults(query_parser=p)
+    p.add_argument("sparql", nargs="?", help="the query text")
+    p.add_argument("--file", "-f", metavar="Q.rq", help="read the query from a file")
+    p.add_argument("--name", "-n", metavar="NAME", help="run the named query kg/queries/NAME.rq")
+    p.add_argument("--list", action="store_true", help="list the named queries")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+    p.add_argument(
+        "--bind",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="pre-bind ?NAME: <iri>, prefix:name, an integer or a string (repeatable)",
+    )
+    _store_arg(p)
+
+    sub.add_parser(
+        "eval", help="score extraction against the gold annotations (see kg eval --help)", add_help=False
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] == "eval":
+            return cmd_eval(argv[1:])
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.command == "query":
+            return cmd_query(args, args.query_parser)
+        return {
+            "extract": cmd_extract,
+            "build": cmd_build,
+            "validate": cmd_validate,
+            "export": cmd_export,
+        }[args.command](args)
+    except KGError as e:
+        print(f"{PROG}: error: {_one_line(str(e))}", file=sys.stderr)
+        return 1
+    except SystemExit as e:  # argparse: --help, --version, usage errors (2)
+        return e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+        except OSError:
+            pass
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
