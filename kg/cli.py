@@ -6,6 +6,9 @@
     kg export [--format turtle|nt|jsonld|nquads] [--store PATH] [--output FILE]
     kg query "SPARQL" | --file Q.rq | --name NAME | --list  [--format table|csv|json] [--bind NAME=VALUE]
     kg eval [--gold DIR] [--json] ...
+    kg top-departments [--level L] [--plan P] [--role lead|any|participant] [--limit N] [--json]
+    kg trace PLACE ACTION [--json]
+    kg hierarchy | kg coverage | kg targets INDICATOR   [--json]
 
 ``--store`` takes a folder (default ``$KG_STORE`` or ``data/store``) or ``memory`` (the corpus in
 ``data/plans`` is then built in memory first). Expected errors print one line, ``kg: error: ...``,
@@ -207,6 +210,125 @@ def cmd_eval(argv: list[str]) -> int:
     return int(evaluate_main(rest) or 0)
 
 
+# --------------------------------------------------------------------------- analyses (named queries)
+
+
+def _graph(args):
+    from kg.graph import PolicyGraph
+
+    return PolicyGraph(_data_store(args))
+
+
+def _print_frame(frame, as_json: bool, columns: list[str] | None = None) -> None:
+    if as_json:
+        _out(frame.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    from kg.store import _width
+
+    frame = frame[columns] if columns else frame
+    cells = [[("" if v is None or v != v else str(v)) for v in row] for row in frame.itertuples(index=False)]
+    heads = [str(c) for c in frame.columns]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(heads)]
+
+    def line(values):
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    _out(
+        "\n".join(
+            [line(heads), line(["-" * w for w in widths]), *(line(r) for r in cells), f"({len(cells)} rows)"]
+        )
+    )
+
+
+def cmd_top_departments(args) -> int:
+    with _graph(args) as pg:
+        frame = pg.top_departments(level=args.level, plan=args.plan, role=args.role, limit=args.limit)
+    if args.json:
+        records = [
+            {
+                "department": r.department,
+                "department_en": r.department_en,
+                "actions": int(r.actions),
+                "plans": int(r.plans),
+            }
+            for r in frame.itertuples(index=False)
+        ]
+        _out(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        _print_frame(frame, False, ["department", "department_en", "actions", "plans"])
+    return 0
+
+
+def cmd_trace(args) -> int:
+    with _graph(args) as pg:
+        hops = pg.trace(place=args.place, action=args.action)
+    if args.json:
+        keys = ("level", "region", "plan", "doc_number", "held", "action", "theme", "score")
+        _out(json.dumps([{k: h.as_dict()[k] for k in keys} for h in hops], ensure_ascii=False, indent=2))
+        return 0
+    for h in hops:
+        held = "held" if h.held else "not held"
+        action = h.action or "—"
+        score = f"  score {h.score:.2f}" if h.score is not None else ""
+        reuse = f"  text reuse {h.text_reuse:.0%}" if h.text_reuse is not None else ""
+        _out(
+            f"{h.level:<9} {h.region or '?'}  {h.doc_number or '(no 文号)'}  [{held}]  {action}{score}{reuse}"
+        )
+        _out(f"          {h.plan or ''}")
+    return 0
+
+
+def cmd_hierarchy(args) -> int:
+    with _graph(args) as pg:
+        frame = pg.hierarchy()
+    if args.json:
+        _print_frame(frame, True)
+        return 0
+    rows = list(frame.itertuples(index=False))
+    children: dict = {}
+    for r in rows:
+        children.setdefault(r.parent if isinstance(r.parent, str) else None, []).append(r)
+
+    def show(r, depth):
+        held = "" if r.held else "  (not held)"
+        method = f"  ← {r.method} {float(r.score):.2f}" if isinstance(r.method, str) else ""
+        _out(
+            f"{'    ' * depth}{r.levelName}: {r.region} {r.docNumber if isinstance(r.docNumber, str) else ''} {r.title}{held}{method}"
+        )
+        for c in children.get(r.plan, []):
+            show(c, depth + 1)
+
+    for root in children.get(None, []):
+        show(root, 0)
+    return 0
+
+
+def cmd_coverage(args) -> int:
+    with _graph(args) as pg:
+        frame = pg.coverage()
+    if args.json:
+        _out(frame.to_json(orient="index", force_ascii=False, indent=2))
+        return 0
+    marks = frame.drop(columns=["national"]).notna().replace({True: "✓", False: "—"})
+    marks.insert(0, "national", frame["national"].map(lambda v: "" if v != v or v is None else str(int(v))))
+    marks.insert(0, "theme", marks.index)
+    _print_frame(marks.reset_index(drop=True), False)
+    return 0
+
+
+def cmd_targets(args) -> int:
+    with _graph(args) as pg:
+        frame = pg.targets(indicator=args.indicator)
+    if frame.empty:
+        raise KGError(f"no indicator matches {args.indicator!r}")
+    _print_frame(
+        frame,
+        args.json,
+        ["region", "indicator", "year", "comparator", "value", "unit", "national", "verdict"],
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -251,6 +373,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _store_arg(p)
 
+    p = sub.add_parser("top-departments", help="department types ranked by the number of actions")
+    p.add_argument("--level", choices=["national", "province", "city", "county", "township"])
+    p.add_argument("--plan", metavar="P", help="a plan: region, 文号 or title")
+    p.add_argument("--role", choices=["lead", "any", "participant"], default="any")
+    p.add_argument("--limit", type=int, metavar="N")
+    p.add_argument("--json", action="store_true")
+    _store_arg(p)
+
+    p = sub.add_parser("trace", help="follow a plan's action up to the national action")
+    p.add_argument("place", help="the plan: region (嘉峰镇), 文号 or title")
+    p.add_argument("action", help="the action: its name (控烟行动) or ordinal")
+    p.add_argument("--json", action="store_true")
+    _store_arg(p)
+
+    p = sub.add_parser("hierarchy", help="the plan tree, national at the top")
+    p.add_argument("--json", action="store_true")
+    _store_arg(p)
+
+    p = sub.add_parser("coverage", help="national and local themes against plans")
+    p.add_argument("--json", action="store_true")
+    _store_arg(p)
+
+    p = sub.add_parser("targets", help="one indicator's targets across plans beside the national target")
+    p.add_argument("indicator", help="(part of) the indicator's name, e.g. 居民健康素养水平")
+    p.add_argument("--json", action="store_true")
+    _store_arg(p)
+
     sub.add_parser(
         "eval", help="score extraction against the gold annotations (see kg eval --help)", add_help=False
     )
@@ -271,6 +420,11 @@ def main(argv: list[str] | None = None) -> int:
             "build": cmd_build,
             "validate": cmd_validate,
             "export": cmd_export,
+            "top-departments": cmd_top_departments,
+            "trace": cmd_trace,
+            "hierarchy": cmd_hierarchy,
+            "coverage": cmd_coverage,
+            "targets": cmd_targets,
         }[args.command](args)
     except KGError as e:
         print(f"{PROG}: error: {_one_line(str(e))}", file=sys.stderr)
