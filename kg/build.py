@@ -208,7 +208,9 @@ def build(
             memory_store = MemoryStore()
             memory_store.replace_all(graphs)
         elif kind == "http":
-            raise KGError(f"{spec}: SPARQL endpoint stores (http/https) are not implemented yet")
+            from kg.store import HttpStore
+
+            HttpStore(spec).replace_all(graphs)
         else:
             info["seconds"] = round(time.perf_counter() - start, 3)
             write_folder_store(Path(spec), graphs, info)

@@ -248,29 +248,15 @@ def record_to_graph(record: PlanRecord, *, reference: bool = False) -> Graph:
     level = level_concept(m.level)
     if level is not None:
         add(plan, HC.level, level)
+    # Regions and organisations are shared by documents: the links graph describes them,
+    # so that every triple lives in exactly one named graph.
     if m.region:
-        region = region_iri(m.region)
-        add(plan, HC.region, region)
-        add(region, RDF.type, HC.Region)
-        add(region, RDF.type, PROV.Location)
-        add(region, RDFS.label, _zh(m.region))
-        if level is not None:
-            add(region, HC.level, level)
+        add(plan, HC.region, region_iri(m.region))
     if m.province:
-        prov_region = region_iri(m.province)
-        add(plan, HC.province, prov_region)
-        add(prov_region, RDF.type, HC.Region)
-        add(prov_region, RDF.type, PROV.Location)
-        add(prov_region, RDFS.label, _zh(m.province))
-        add(prov_region, HC.level, HC.Province)
+        add(plan, HC.province, region_iri(m.province))
 
     def organisation(name: str) -> URIRef:
-        o = org_iri(m.region, name)
-        add(o, RDF.type, ORG.Organization)
-        add(o, RDFS.label, _zh(name))
-        if m.region:
-            add(o, HC.region, region_iri(m.region))
-        return o
+        return org_iri(m.region, name)
 
     if m.issuer:
         add(plan, ELI.passed_by, organisation(m.issuer))
@@ -450,12 +436,7 @@ def links_to_graph(links: Links) -> Graph:
         if n.region:
             add((p, HC.region, region_iri(n.region)))
         if n.issuer:
-            issuer = org_iri(n.region, n.issuer)
-            add((p, ELI.passed_by, issuer))
-            add((issuer, RDF.type, ORG.Organization))
-            add((issuer, RDFS.label, _zh(n.issuer)))
-            if n.region:
-                add((issuer, HC.region, region_iri(n.region)))
+            add((p, ELI.passed_by, org_iri(n.region, n.issuer)))
         for field in n.inferred:
             add((p, HC.inferredField, Literal(field)))
         if n.evidence:
@@ -540,6 +521,10 @@ def links_to_graph(links: Links) -> Graph:
         add((ti, SKOS.notation, Literal(t.id)))
     for d in links.departments:
         o = org_iri(d.region, d.name)
+        add((o, RDF.type, ORG.Organization))
+        add((o, RDFS.label, _zh(d.name)))
+        if d.region:
+            add((o, HC.region, region_iri(d.region)))
         for t in d.types:
             add((o, HC.departmentType, department_type_iri(t)))
         add((o, HC.matchMethod, Literal(d.method)))

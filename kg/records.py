@@ -254,13 +254,15 @@ class ActionLink:
 
 @dataclass(frozen=True)
 class DepartmentLink:
-    """A department mention of a plan, mapped to canonical department types."""
+    """An organisation of a region as plans name it (a department, or an issuer), with its
+    canonical department types."""
 
-    plan: str  # plan key
+    plan: str  # key of the (first) plan that names it
     region: str | None
     name: str  # as written
     types: tuple[str, ...]  # canonical type ids; a merged body has several
     method: str  # "alias" | "suffix" | "unmatched"
+    kind: str = "department"  # "department" | "issuer"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 * a folder path (the default, ``data/store``): an embedded Oxigraph store on disk (pyoxigraph);
 * ``memory``: an rdflib in-memory ``Dataset`` — the slow but simple reference engine;
-* ``http://…`` / ``https://…``: a SPARQL endpoint (declared, not implemented yet).
+* ``http://…`` / ``https://…``: a SPARQL 1.1 endpoint (query and graph-store protocols).
 
 ``KG_STORE`` in the environment sets the default spec. Every document lives in its own named graph;
 queries see the UNION of all named graphs (a set: a triple held by two documents matches once) as
@@ -380,6 +380,14 @@ class _Deadline:
         if self.end is not None and time.monotonic() > self.end:
             raise QueryError(f"query timed out after {self.timeout:g} s")
 
+    def remaining(self) -> float | None:
+        if self.end is None:
+            return None
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise QueryError(f"query timed out after {self.timeout:g} s")
+        return left
+
 
 def _sorted_triples(triples: Iterable[Triple]) -> list[Triple]:
     return sorted(set(triples), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
@@ -597,17 +605,15 @@ def _from_ox(term) -> Term | None:
     raise KGError(f"unsupported term in answer: {term!r}")
 
 
-UNION_UPDATE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
 class OxigraphStore(Store):
     """pyoxigraph ``Store``: on disk at ``path``, or in memory when ``path`` is None.
 
-    Oxigraph's ``use_default_graph_as_union`` is a multiset union: a triple held in two named graphs
-    (a department or a cited document described by two plans) would match twice, and answers would
-    differ from rdflib's set union. So the store's own default graph holds the union, materialised as
-    a set when the graphs are written, and queries run on it; ``GRAPH ?g`` still sees only the named
-    graphs. Costs twice the quads on disk, nothing at query time.
+    Queries see the union of the named graphs (``use_default_graph_as_union``). Oxigraph's union is a
+    multiset: a triple held in two named graphs would match twice, where rdflib's set union matches it
+    once. The graphs ``kg.rdf`` writes never share a triple (shared nodes such as regions and
+    organisations are described only by the links graph; a test checks quads == distinct triples), so
+    the two engines agree, each document's triples can be replaced on their own, and nothing is stored
+    twice.
     """
 
     def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False) -> None:
@@ -638,7 +644,6 @@ class OxigraphStore(Store):
         for iri, graph in graphs.items():
             g = ox.NamedNode(str(iri))
             store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in graph)
-        store.update(UNION_UPDATE)  # the default graph = the set union of the named graphs
         if self.path is not None:
             store.flush()
 
@@ -647,7 +652,7 @@ class OxigraphStore(Store):
 
         store = self._live()
         try:
-            res = store.query(text)  # default graph = the materialised union
+            res = store.query(text, use_default_graph_as_union=True)
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(res))
             if isinstance(res, ox.QueryTriples):
@@ -685,27 +690,152 @@ class OxigraphStore(Store):
         self._store = None
 
 
-# ---- SPARQL endpoint (declared)
+# ---- SPARQL endpoint
+
+
+def endpoints(url: str) -> tuple[str, str, str]:
+    """(query, update, graph store) endpoints of a SPARQL server spec.
+
+    ``http://host:7878`` is read with Oxigraph's layout (``/query``, ``/update``, ``/store``); a URL
+    ending in ``/query``, ``/sparql`` or ``/update`` names the query endpoint and its siblings. The
+    environment variables ``KG_SPARQL_UPDATE`` and ``KG_SPARQL_STORE`` override the derived ones
+    (Fuseki: ``…/ds/update`` and ``…/ds/data``).
+    """
+    base = url.rstrip("/")
+    last = base.rsplit("/", 1)[-1]
+    if last in ("query", "sparql", "update"):
+        base = base.rsplit("/", 1)[0]
+        query = url.rstrip("/") if last != "update" else base + "/query"
+    else:
+        query = base + "/query"
+    update = os.environ.get("KG_SPARQL_UPDATE") or base + "/update"
+    store = os.environ.get("KG_SPARQL_STORE") or base + "/store"
+    return query, update, store
+
+
+def _json_to_term(b: dict) -> Term:
+    kind = b.get("type")
+    if kind == "uri":
+        return URIRef(b["value"])
+    if kind == "bnode":
+        return BNode(b["value"])
+    if b.get("xml:lang"):
+        return Literal(b["value"], lang=b["xml:lang"])
+    dt = b.get("datatype")
+    if dt and dt not in (str(XSD.string), _RDF_LANGSTRING):
+        return Literal(b["value"], datatype=URIRef(dt))
+    return Literal(b["value"])
 
 
 class HttpStore(Store):
-    """A remote SPARQL 1.1 endpoint. Declared so the spec is recognised; not implemented yet."""
+    """A SPARQL 1.1 endpoint (Fuseki, GraphDB, Virtuoso, QLever, ``oxigraph serve`` …).
 
-    def __init__(self, url: str) -> None:
+    Queries use the SPARQL 1.1 Protocol (POST ``application/sparql-query``), writes the Graph Store
+    Protocol (one PUT per named graph). Queries expect the default graph to be the union of the named
+    graphs: when the server does not offer that (``oxigraph serve --union-default-graph`` does),
+    ``replace_all`` also writes the union into the default graph.
+    """
+
+    def __init__(self, url: str, *, timeout: float = 60.0) -> None:
         self.spec = url
-        raise KGError(f"{url}: SPARQL endpoint stores (http/https) are not implemented yet")
+        self.query_url, self.update_url, self.store_url = endpoints(url)
+        self.timeout = timeout
 
-    def replace_all(self, graphs: dict[URIRef, Graph]) -> None:  # pragma: no cover
-        raise KGError("not implemented yet")
+    # -- HTTP
+    def _request(self, method: str, url: str, body: bytes | None, headers: dict, timeout: float | None):
+        import urllib.error
+        import urllib.request
 
-    def _query(self, text, user_text, offset, deadline):  # pragma: no cover
-        raise KGError("not implemented yet")
+        req = urllib.request.Request(url, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
+                return resp.headers.get("Content-Type", ""), resp.read()
+        except urllib.error.HTTPError as e:
+            detail = e.read().decode("utf-8", "replace")
+            raise _HttpError(e.code, detail) from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise KGError(f"{self.spec}: cannot reach the SPARQL endpoint ({reason})") from None
 
-    def quads(self):  # pragma: no cover
-        raise KGError("not implemented yet")
+    def _update(self, sparql: str) -> None:
+        try:
+            self._request(
+                "POST", self.update_url, sparql.encode(), {"Content-Type": "application/sparql-update"}, None
+            )
+        except _HttpError as e:
+            raise KGError(f"{self.update_url}: update refused ({e.code}): {_clean(e.detail)}") from None
 
-    def graphs(self):  # pragma: no cover
-        raise KGError("not implemented yet")
+    def _put_graph(self, graph_iri: URIRef | None, graph: Graph) -> None:
+        from urllib.parse import quote
+
+        target = (
+            f"{self.store_url}?default"
+            if graph_iri is None
+            else f"{self.store_url}?graph={quote(str(graph_iri), safe='')}"
+        )
+        body = graph.serialize(format="nt", encoding="utf-8")
+        try:
+            self._request("PUT", target, body, {"Content-Type": "application/n-triples"}, None)
+        except _HttpError as e:
+            raise KGError(
+                f"{self.store_url}: graph store refused <{graph_iri}> ({e.code}): {_clean(e.detail)}"
+            ) from None
+
+    # -- writing
+    def replace_all(self, graphs: dict[URIRef, Graph]) -> None:
+        self._update("CLEAR ALL")
+        for iri, graph in graphs.items():
+            self._put_graph(iri, graph)
+        if not self.query("ASK { ?s ?p ?o }", add_known_prefixes=False).boolean:
+            union = Graph()
+            for g in graphs.values():
+                union += g
+            self._put_graph(None, union)
+
+    # -- reading
+    def _query(self, text: str, user_text: str, offset: int, deadline: _Deadline) -> QueryResult:
+        accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
+        try:
+            ctype, body = self._request(
+                "POST",
+                self.query_url,
+                text.encode("utf-8"),
+                {"Content-Type": "application/sparql-query", "Accept": accept},
+                deadline.remaining(),
+            )
+        except _HttpError as e:
+            if e.code == 400:
+                raise _oxigraph_error(Exception(e.detail.strip()), user_text, offset) from None
+            raise QueryError(f"SPARQL endpoint answered {e.code}: {_clean(e.detail)}") from None
+        ctype = ctype.split(";")[0].strip()
+        if ctype in ("application/sparql-results+json", "application/json"):
+            data = json.loads(body)
+            if "boolean" in data:
+                return QueryResult("ask", boolean=bool(data["boolean"]))
+            names = data["head"].get("vars", [])
+            rows = []
+            for b in data["results"]["bindings"]:
+                deadline.check()
+                rows.append(tuple(_json_to_term(b[v]) if v in b else None for v in names))
+            return QueryResult("select", vars=names, terms=rows)
+        g = Graph()
+        g.parse(data=body.decode("utf-8"), format="turtle" if "turtle" in ctype else "nt")
+        return QueryResult("graph", triples=list(g))
+
+    def quads(self) -> Iterator[tuple[Term, Term, Term, URIRef]]:
+        res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", add_known_prefixes=False)
+        yield from res.terms
+
+    def graphs(self) -> list[URIRef]:
+        res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", add_known_prefixes=False)
+        return sorted(row[0] for row in res.terms)
+
+
+class _HttpError(Exception):
+    def __init__(self, code: int, detail: str):
+        super().__init__(f"{code}: {detail}")
+        self.code = code
+        self.detail = detail
 
 
 # --------------------------------------------------------------------------- factory

@@ -131,19 +131,22 @@ def test_usage_errors_exit_2(capsys, sample_store):
     assert run(capsys)[0] == 2
 
 
-def test_missing_store_and_unimplemented_endpoint_are_one_line_errors(capsys, tmp_path):
+def test_missing_store_and_unreachable_endpoint_are_one_line_errors(capsys, tmp_path):
     code, _, err = run(capsys, "query", "--name", "plans", "--store", str(tmp_path / "nowhere"))
     assert (
         code == 1
         and err
         == f"kg: error: {tmp_path / 'nowhere'}: no store here (run `kg build --store {tmp_path / 'nowhere'}` first)\n"
     )
-    code, _, err = run(capsys, "query", "ASK {}", "--store", "https://example.org/sparql")
+    import socket
+
+    with socket.socket() as sock:  # a loopback port with nothing listening on it
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/sparql"
+    code, _, err = run(capsys, "query", "ASK {}", "--store", url)
     assert code == 1
-    assert (
-        err
-        == "kg: error: https://example.org/sparql: SPARQL endpoint stores (http/https) are not implemented yet\n"
-    )
+    assert err.startswith(f"kg: error: {url}: cannot reach the SPARQL endpoint (")
+    assert err.count("\n") == 1
     code, _, err = run(capsys, "query", "--name", "nosuch", "--store", str(tmp_path))
     assert code == 1 and err.startswith("kg: error: no named query 'nosuch' (known: actions_per_plan, ")
 

@@ -82,18 +82,22 @@ def link(records: Iterable[PlanRecord]) -> Links:
                 )
             )
 
-    departments = []
+    departments: dict[tuple[str | None, str], DepartmentLink] = {}
     for r in records:
-        seen = set()
+        key = alias[record_key(r)]
         for a in r.actions:
             for asg in a.assignments:
-                if asg.department in seen:
-                    continue
-                seen.add(asg.department)
-                types, method = canonical_types(asg.department, r.meta.region)
-                departments.append(
-                    DepartmentLink(alias[record_key(r)], r.meta.region, asg.department, types, method)
-                )
+                if (r.meta.region, asg.department) not in departments:
+                    types, method = canonical_types(asg.department, r.meta.region)
+                    departments[(r.meta.region, asg.department)] = DepartmentLink(
+                        key, r.meta.region, asg.department, types, method
+                    )
+    for node in nodes:
+        if node.issuer and (node.region, node.issuer) not in departments:
+            types, method = canonical_types(node.issuer, node.region)
+            departments[(node.region, node.issuer)] = DepartmentLink(
+                node.key, node.region, node.issuer, types, method, kind="issuer"
+            )
 
     documents: dict[str, CitedDocument] = {}
     for r in records:
@@ -108,7 +112,7 @@ def link(records: Iterable[PlanRecord]) -> Links:
         plans=tuple(sorted(nodes, key=lambda n: n.key)),
         plan_links=tuple(plan_links),
         action_links=tuple(action_links),
-        departments=tuple(departments),
+        departments=tuple(departments[k] for k in sorted(departments, key=lambda k: (k[0] or "", k[1]))),
         regions=_regions(
             {n.region for n in nodes if n.region} | {r.meta.province for r in records if r.meta.province}
         ),
