@@ -15,6 +15,9 @@ class ExtractionError(KGError):
         self.reason = reason
         super().__init__(f"{file}: {reason}")
 
+    def __reduce__(self):  # picklable across worker processes
+        return (type(self), (self.file, self.reason))
+
 
 class ValidationError(KGError):
     """The built graph does not conform to the SHACL shapes."""

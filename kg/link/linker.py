@@ -9,7 +9,7 @@ from kg.link import gazetteer
 from kg.link.departments import canonical_types
 from kg.link.plans import cited_plan_node, collect_plans, derive_links
 from kg.link.reference import department_types, national_records, themes
-from kg.link.reuse import text_reuse
+from kg.link.reuse import place_names, text_reuse
 from kg.link.themes import match_theme
 from kg.records import (
     ActionLink,
@@ -63,7 +63,12 @@ def link(records: Iterable[PlanRecord]) -> Links:
             reuse = None
             if not parent_is_reference and not is_reference:
                 parent_action = next(x for x in parent_record.actions if x.ordinal == parent_ordinal)
-                reuse = text_reuse(a.text, parent_action.text)
+                reuse = text_reuse(
+                    a.text,
+                    parent_action.text,
+                    child_places=place_names(r.meta.region),
+                    parent_places=place_names(parent_record.meta.region),
+                )
             parent_score = themes_of[parent_key][parent_ordinal][2]
             action_links.append(
                 ActionLink(

@@ -153,33 +153,37 @@ def _node_keys(node: PlanNode) -> list[str]:
 def collect_plans(
     records: Iterable[PlanRecord], reference: Iterable[PlanRecord]
 ) -> tuple[list[PlanNode], dict[str, str]]:
-    """All plan nodes, and an alias map from every key a citation may use to the node's key."""
+    """All plan nodes, and an alias map from every key a citation may use to the node's key.
+
+    Nodes are merged when they share a 文号 or a normalised title; the alias map (which holds both
+    kinds of key) and its reverse index keep this linear in the number of plans.
+    """
     nodes: dict[str, PlanNode] = {}
     alias: dict[str, str] = {}
+    keys_of: dict[str, set[str]] = {}  # node key -> alias keys pointing at it
+
+    def point(alias_key: str, node_key: str) -> None:
+        old = alias.get(alias_key)
+        if old is not None and old != node_key:
+            keys_of.get(old, set()).discard(alias_key)
+        alias[alias_key] = node_key
+        keys_of.setdefault(node_key, set()).add(alias_key)
 
     def add(node: PlanNode) -> str:
+        # _node_keys include "|<normalised title>", so the alias map is also the title index
         existing = next((alias[k] for k in _node_keys(node) if k in alias), None)
-        if existing is None and node.title:
-            existing = next(
-                (
-                    k
-                    for k, n in nodes.items()
-                    if n.title and normalize_title(n.title) == normalize_title(node.title)
-                ),
-                None,
-            )
         if existing is not None:
-            merged = _merge(nodes.pop(existing), node)
-            for k, v in list(alias.items()):
-                if v == existing:
-                    alias[k] = merged.key
-            nodes[merged.key] = merged
+            old = nodes.pop(existing)
+            merged = _merge(old, node)
+            for k in list(keys_of.pop(existing, ())):
+                point(k, merged.key)
             key = merged.key
+            nodes[key] = merged
         else:
-            nodes[node.key] = node
             key = node.key
+            nodes[key] = node
         for k in _node_keys(nodes[key]) + _node_keys(node):
-            alias[k] = key
+            point(k, key)
         return key
 
     for r in reference:

@@ -1,8 +1,8 @@
 """Regions and administrative levels, from names alone.
 
-A region's level follows from the suffix of its official name (省/自治区 -> province,
-市/自治州/地区/盟 -> city, 县/区/旗 -> county, 镇/乡/街道 -> township); the four
-municipalities are province-level cities and come from the reference list.
+A region's level comes from the gazetteer (kg.link.gazetteer: county-level cities such as 高平市
+are counties); for names it does not know, from the suffix of the official name (省/自治区 ->
+province, 市/自治州/地区/盟 -> city, 县/区/旗 -> county, 镇/乡/街道 -> township).
 """
 
 from __future__ import annotations
@@ -47,12 +47,19 @@ def region_of_issuer(issuer: str | None) -> str | None:
 
 
 def level_of_region(region: str | None) -> str | None:
+    """The administrative level of a region: from the gazetteer (so 高平市, a county-level city, is
+    a county), else from the suffix of its name."""
     if not region:
         return None
     if region in (NATION, "中华人民共和国", "全国"):
         return "national"
     if any(region == p["name"] for p in provinces()):
         return "province"
+    from kg.link import gazetteer
+
+    known = gazetteer.level_of(region)
+    if known:
+        return known
     for pattern, level in _LEVEL_BY_SUFFIX:
         if pattern.search(region):
             return level

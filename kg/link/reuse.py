@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 REUSED = 0.6
 _CLAUSE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
@@ -35,22 +36,78 @@ def _head_removed(clause_list: list[str]) -> list[str]:
     return clause_list
 
 
-def text_reuse(child: str, parent: str) -> Reuse:
-    child_clauses = _head_removed(clauses(child))
-    parent_clauses = _head_removed(clauses(parent))
+@lru_cache(maxsize=65536)
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+@lru_cache(maxsize=4096)
+def _indexed(text: str) -> tuple[tuple[str, ...], dict[str, int], tuple[frozenset[str], ...]]:
+    """A text's clauses, the position of each distinct clause, and their bigram sets (cached: a
+    city's action is the parent of every county's action of the same theme)."""
+    parts = tuple(_head_removed(clauses(text)))
+    first: dict[str, int] = {}
+    for k, p in enumerate(parts):
+        first.setdefault(p, k)
+    return parts, first, tuple(_bigrams(p) for p in parts)
+
+
+CANDIDATES = 3  # parent clauses compared in full with each child clause (best bigram overlap first)
+
+
+PLACE = "〇"  # stands for a plan's own place name when texts are compared
+
+
+def mask_places(text: str, names: tuple[str, ...]) -> str:
+    """Replace a plan's own place names (晋城市, 晋城) by one mark: 推进健康晋城建设 and
+    推进健康嘉峰建设 are the same clause, reused with the place changed."""
+    for name in sorted((n for n in names if n and len(n) >= 2), key=len, reverse=True):
+        text = text.replace(name, PLACE)
+    return text
+
+
+def place_names(region: str | None) -> tuple[str, ...]:
+    """A region's name and its short form: 晋城市 -> (晋城市, 晋城)."""
+    if not region:
+        return ()
+    short = re.sub(r"(?:省|市|县|区|镇|乡|街道|自治州|自治县|自治区)$", "", region)
+    return (region, short) if short != region and len(short) >= 2 else (region,)
+
+
+def text_reuse(
+    child: str, parent: str, *, child_places: tuple[str, ...] = (), parent_places: tuple[str, ...] = ()
+) -> Reuse:
+    """Which clauses of ``child`` repeat a clause of ``parent``.
+
+    Each text's own place names are masked first. Exact repeats are found by lookup; for the rest,
+    parent clauses are ranked by shared character bigrams and only the best few are compared with
+    difflib, which keeps this linear in practice. Passages are reported as written.
+    """
+    child_clauses = _indexed(mask_places(child, child_places))[0]
+    parent_clauses, exact, parent_grams = _indexed(mask_places(parent, parent_places))
     pairs = []
     used: set[int] = set()
     reused_chars = 0
     added = []
     for c in child_clauses:
-        best, best_ratio = None, 0.0
-        for k, p in enumerate(parent_clauses):
-            matcher = SequenceMatcher(None, c, p, autojunk=False)
-            if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
-                continue
-            ratio = matcher.ratio()
-            if ratio > best_ratio:
-                best, best_ratio = k, ratio
+        best, best_ratio = exact.get(c), 1.0
+        if best is None:
+            best_ratio = 0.0
+            grams = _bigrams(c)
+            if grams:
+                ranked = sorted(
+                    ((len(grams & pg) / len(grams | pg), k) for k, pg in enumerate(parent_grams) if pg),
+                    reverse=True,
+                )[:CANDIDATES]
+                for overlap, k in ranked:
+                    if overlap < 0.2:
+                        break
+                    matcher = SequenceMatcher(None, c, parent_clauses[k], autojunk=False)
+                    if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
+                        continue
+                    ratio = matcher.ratio()
+                    if ratio > best_ratio:
+                        best, best_ratio = k, ratio
         if best is not None and best_ratio >= REUSED:
             used.add(best)
             reused_chars += len(c)
@@ -59,4 +116,11 @@ def text_reuse(child: str, parent: str) -> Reuse:
             added.append(c)
     total = sum(len(c) for c in child_clauses)
     dropped = tuple(p for k, p in enumerate(parent_clauses) if k not in used)
-    return Reuse(round(reused_chars / total, 3) if total else 0.0, tuple(added), dropped, tuple(pairs))
+    child_name = child_places[0] if child_places else PLACE
+    parent_name = parent_places[0] if parent_places else PLACE
+    return Reuse(
+        round(reused_chars / total, 3) if total else 0.0,
+        tuple(c.replace(PLACE, child_name) for c in added),
+        tuple(p.replace(PLACE, parent_name) for p in dropped),
+        tuple((c.replace(PLACE, child_name), p.replace(PLACE, parent_name), r) for c, p, r in pairs),
+    )

@@ -1,0 +1,1 @@
+"""Benchmark tooling: a synthetic national-scale corpus for the extract -> link -> store -> query pipeline."""
