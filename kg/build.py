@@ -34,6 +34,8 @@ from kg.store import (
 
 DEFAULT_PLANS = Path("data/plans")
 BUILD_INFO = "build.json"
+RECORDS_DIR = "records"
+PARALLEL_FROM = 40  # documents; below this, worker start-up costs more than it saves
 
 
 @dataclass
@@ -45,6 +47,9 @@ class BuildResult:
     seconds: float
     files: list[str] = field(default_factory=list)  # paths read, in build order
     memory_store: Store | None = field(default=None, repr=False)  # the store, for in-memory builds
+    extracted: int = 0  # documents extracted (the others came from the records cache)
+    replaced: int = 0  # document graphs written
+    removed: int = 0  # document graphs removed
 
     @property
     def total_actions(self) -> int:
@@ -79,6 +84,115 @@ def plan_files(paths: list[Path | str] | None = None) -> list[Path]:
     if not out:
         raise KGError(f"no .txt plan files in {', '.join(str(p) for p in paths)}")
     return out
+
+
+def build_format() -> str:
+    """Fingerprint of everything besides the documents that shapes the graph: an incremental build
+    reuses cached records and graphs only when it is unchanged."""
+    from kg.link.regions import REFERENCE_DIR
+    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE
+
+    h = hashlib.sha256(kg.__version__.encode())
+    for path in [Path(ONTOLOGY_FILE), Path(SHAPES_FILE), *sorted(REFERENCE_DIR.glob("*"))]:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for module in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        h.update(module.read_bytes())  # the extractor and the linker are part of the format
+    return h.hexdigest()[:16]
+
+
+class RecordCache:
+    """Extracted records kept beside a folder store, one compressed pickle per document's sha256."""
+
+    def __init__(self, folder: Path):
+        self.dir = folder / RECORDS_DIR
+
+    def get(self, sha: str):
+        import pickle
+        import zlib
+
+        path = self.dir / f"{sha}.pickle.z"
+        if not path.is_file():
+            return None
+        try:
+            return pickle.loads(zlib.decompress(path.read_bytes()))
+        except Exception:  # a damaged cache entry is only a cache miss
+            return None
+
+    @staticmethod
+    def write(folder: Path, records_by_sha: dict, reuse: Path | None = None) -> None:
+        """Write the cache into ``folder`` (a new store), hard-linking entries that ``reuse`` has."""
+        import pickle
+        import zlib
+
+        target = folder / RECORDS_DIR
+        target.mkdir(parents=True, exist_ok=True)
+        for sha, record in records_by_sha.items():
+            name = f"{sha}.pickle.z"
+            old = reuse / RECORDS_DIR / name if reuse else None
+            if old is not None and old.is_file():
+                try:
+                    os.link(old, target / name)
+                    continue
+                except OSError:
+                    pass
+            (target / name).write_bytes(
+                zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 3)
+            )
+
+
+class _BuildLock:
+    """One build at a time per store: an exclusive lock on a file beside the store folder.
+
+    The file exists only while a build runs. After taking the lock the holder checks that the path
+    still names the file it locked, so a build that opened the file just before the previous holder
+    removed it cannot slip through.
+    """
+
+    def __init__(self, folder: Path):
+        self.path = folder.parent / f".{folder.name}.lock"
+        self.store = folder
+        self.handle = None
+
+    def acquire(self) -> None:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            handle = open(self.path, "a+")  # noqa: SIM115 - held for the whole build
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                holder = handle.read().strip() or "another process"
+                handle.close()
+                raise KGError(
+                    f"{self.store}: another build is running ({holder}); try again when it ends"
+                ) from None
+            try:
+                same = os.stat(self.path).st_ino == os.fstat(handle.fileno()).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            handle.close()  # the previous holder removed the file meanwhile: lock the new one
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        self.handle = handle
+
+    def release(self) -> None:
+        if self.handle is not None:
+            import fcntl
+
+            try:
+                self.path.unlink()
+            except FileNotFoundError:
+                pass
+            fcntl.flock(self.handle, fcntl.LOCK_UN)
+            self.handle.close()
+            self.handle = None
 
 
 def _sha256(path: Path) -> str:
@@ -122,108 +236,272 @@ def _files_behind(message: str, graphs: dict[URIRef, Graph], files: dict[URIRef,
     return found
 
 
+def _read_inputs(files: list[Path]) -> list[tuple[Path, bytes, str]]:
+    out = []
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError as e:
+            raise ExtractionError(f.name, f"cannot read file ({e.strerror or e})") from None
+        out.append((f, data, hashlib.sha256(data).hexdigest()))
+    return out
+
+
+def _extract_one(item: tuple[bytes, str]):
+    from kg.extract import extract_bytes
+
+    data, name = item
+    return extract_bytes(data, name)
+
+
+def extract_all(inputs: list[tuple[Path, bytes, str]], *, jobs: int | None = None, progress=None) -> list:
+    """Records of the inputs, in order; in worker processes when there are many documents."""
+    jobs = jobs or os.cpu_count() or 1
+    items = [(data, f.name) for f, data, _ in inputs]
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
+        out = []
+        for k, item in enumerate(items, 1):
+            out.append(_extract_one(item))
+            if progress:
+                progress(k, len(items))
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = []
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for k, record in enumerate(pool.map(_extract_one, items, chunksize=chunk), 1):
+            out.append(record)
+            if progress and (k % 50 == 0 or k == len(items)):
+                progress(k, len(items))
+    return out
+
+
+def _check_unique_plans(records: list, files: list[Path]) -> None:
+    from kg.rdf import graph_iri, record_plan_iri
+
+    graphs: dict = {}
+    plans: dict = {}
+    for f, r in zip(files, records, strict=True):
+        iri = graph_iri(r.file)
+        if iri in graphs:
+            raise KGError(f"{graphs[iri]} and {f} would share the named graph <{iri}>; rename one")
+        graphs[iri] = f
+        plan = record_plan_iri(r)
+        if plan in plans:
+            what = r.meta.doc_number or r.meta.title
+            raise KGError(f"{plans[plan]} and {f} are the same plan ({what}); keep one of them")
+        plans[plan] = f
+
+
 def build(
-    paths: list[Path | str] | None = None, store_spec: str | os.PathLike | Store | None = None
+    paths: list[Path | str] | None = None,
+    store_spec: str | os.PathLike | Store | None = None,
+    *,
+    jobs: int | None = None,
+    progress=None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Build the graph of ``paths`` (default ``data/plans``) into ``store_spec`` (default ``$KG_STORE``
-    or ``data/store``; ``memory``; or an open :class:`Store`, which is refilled in place).
+    or ``data/store``; ``memory``; an ``http(s)://`` endpoint; or an open :class:`Store`, refilled in place).
 
-    Raises ExtractionError / ValidationError / KGError; on any of them nothing has been written.
+    A folder store that was built before is updated incrementally: only new or changed documents are
+    extracted (the others come from the records cache kept in the store), only their named graphs and
+    the links graph are rewritten, removed files lose their graphs. ``progress(done, total)`` is called
+    while documents are extracted. Raises ExtractionError / ValidationError / KGError; on any of them
+    nothing has been written.
     """
-    from kg.extract import extract_file
-    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, corpus_graphs, graph_iri, ontology_graph
-    from kg.validate import validate
+    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, graph_iri, ontology_graph, record_plan_iri, record_to_graph
 
     start = time.perf_counter()
     files = plan_files(paths)
+    inputs = _read_inputs(files)
 
-    records = []
-    for f in files:
-        try:
-            records.append(extract_file(f))
-        except ExtractionError:
-            raise
-        except OSError as e:
-            raise ExtractionError(f.name, e.strerror or str(e)) from None
-
-    owners: dict[URIRef, Path] = {}
-    for f, r in zip(files, records, strict=True):
-        iri = graph_iri(r.file)
-        if iri in owners:
-            raise KGError(f"{owners[iri]} and {f} would share the named graph <{iri}>; rename one")
-        owners[iri] = f
-
-    graphs: dict[URIRef, Graph] = dict(corpus_graphs(records))
-    graphs.update(_link_graphs(records))
-    graphs[ONTOLOGY_GRAPH] = ontology_graph()
-
-    union = Graph()
-    for g in graphs.values():
-        for t in g:
-            union.add(t)
-    conforms, message = validate(union)
-    if not conforms:
-        culprits = _files_behind(message, graphs, {graph_iri(r.file): r.file for r in records})
-        where = f" ({', '.join(culprits)})" if culprits else ""
-        raise ValidationError(f"graph does not conform to the shapes{where}: {_one_line(message)}")
-
-    actions = {r.file: len(r.actions) for r in records}
-    info = {
-        "kg_version": kg.__version__,
-        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "documents": len(records),
-        "triples": len(union),
-        "quads": sum(len(g) for g in graphs.values()),
-        "actions": sum(actions.values()),
-        "files": [
-            {
-                "file": r.file,
-                "path": str(f),
-                "sha256": r.sha256,
-                "encoding": r.encoding,
-                "graph": str(graph_iri(r.file)),
-                "actions": len(r.actions),
-                "indicators": len(r.indicators),
-                "triples": len(graphs[graph_iri(r.file)]),
-            }
-            for f, r in zip(files, records, strict=True)
-        ],
-        "ontology": {
-            "graph": str(ONTOLOGY_GRAPH),
-            "sha256": _sha256(Path(ONTOLOGY_FILE)),
-            "shapes_sha256": _sha256(Path(SHAPES_FILE)),
-            "triples": len(graphs[ONTOLOGY_GRAPH]),
-        },
-    }
-
-    memory_store = None
-    if isinstance(store_spec, Store):
-        store_spec.replace_all(graphs)
-        spec = store_spec.spec
-        memory_store = store_spec if isinstance(store_spec, MemoryStore) else None
-    else:
+    folder = None
+    if not isinstance(store_spec, Store):
         spec = str(default_spec() if store_spec is None else store_spec)
-        kind = spec_kind(spec)
-        if kind == "memory":
-            memory_store = MemoryStore()
-            memory_store.replace_all(graphs)
-        elif kind == "http":
-            from kg.store import HttpStore
+        if spec_kind(spec) == "path":
+            folder = Path(spec)
+    lock = _BuildLock(folder) if folder is not None else None
+    try:
+        if lock:
+            lock.acquire()
+        previous = read_build_info(folder) if (folder is not None and incremental) else None
+        cache = RecordCache(folder) if folder is not None else None
+        if previous is not None and previous.get("format") != build_format():
+            previous = None  # another kg version, ontology or reference data: rebuild everything
+        cached = {sha: cache.get(sha) for _, _, sha in inputs} if (previous and cache) else {}
+        todo = [item for item in inputs if cached.get(item[2]) is None]
+        fresh = iter(extract_all(todo, jobs=jobs, progress=progress))
+        records = [cached.get(sha) or next(fresh) for _, _, sha in inputs]
+        records = [_renamed(r, f.name) for (f, _, _), r in zip(inputs, records, strict=True)]
+        _check_unique_plans(records, files)
 
-            HttpStore(spec).replace_all(graphs)
+        link_graphs = _link_graphs(records)
+        doc_iris = {graph_iri(r.file): r for r in records}
+        old_files = {e["graph"]: e for e in previous["files"]} if previous else {}
+        changed = [
+            iri for iri, r in doc_iris.items() if old_files.get(str(iri), {}).get("sha256") != r.sha256
+        ]
+        removed = [URIRef(g) for g in old_files if URIRef(g) not in doc_iris]
+        doc_graphs = {iri: record_to_graph(doc_iris[iri]) for iri in (changed if previous else doc_iris)}
+
+        check = dict(doc_graphs)
+        check.update(link_graphs)
+        check[ONTOLOGY_GRAPH] = ontology_graph()
+        if previous:
+            plans = [record_plan_iri(doc_iris[iri]) for iri in doc_graphs]
+            union, focus = incremental_check(folder, doc_graphs, link_graphs, plans)
+            union += check[ONTOLOGY_GRAPH]
+        else:
+            union, focus = Graph(), None
+            for g in check.values():
+                for t in g:
+                    union.add(t)
+        conforms, message = _validate(union, focus)
+        if not conforms:
+            culprits = _files_behind(message, check, {graph_iri(r.file): r.file for r in records})
+            where = f" ({', '.join(culprits)})" if culprits else ""
+            raise ValidationError(f"graph does not conform to the shapes{where}: {_one_line(message)}")
+
+        actions = {r.file: len(r.actions) for r in records}
+        info = {
+            "format": build_format(),
+            "kg_version": kg.__version__,
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "documents": len(records),
+            "actions": sum(actions.values()),
+            "incremental": bool(previous),
+            "extracted": len(todo),
+            "replaced_graphs": sorted(str(g) for g in doc_graphs),
+            "removed_graphs": sorted(str(g) for g in removed),
+            "files": [
+                {
+                    "file": r.file,
+                    "path": str(f),
+                    "sha256": r.sha256,
+                    "encoding": r.encoding,
+                    "graph": str(graph_iri(r.file)),
+                    "actions": len(r.actions),
+                    "indicators": len(r.indicators),
+                }
+                for (f, _, _), r in zip(inputs, records, strict=True)
+            ],
+            "ontology": {
+                "graph": str(ONTOLOGY_GRAPH),
+                "sha256": _sha256(Path(ONTOLOGY_FILE)),
+                "shapes_sha256": _sha256(Path(SHAPES_FILE)),
+            },
+        }
+
+        memory_store = None
+        graphs = {**doc_graphs, **link_graphs, ONTOLOGY_GRAPH: check[ONTOLOGY_GRAPH]}
+        if isinstance(store_spec, Store):
+            store_spec.replace_all(graphs)
+            spec = store_spec.spec
+            memory_store = store_spec if isinstance(store_spec, MemoryStore) else None
+            triples = store_spec.triple_count()
+        elif folder is None:
+            if spec_kind(spec) == "memory":
+                memory_store = MemoryStore()
+                memory_store.replace_all(graphs)
+                triples = memory_store.triple_count()
+            else:
+                from kg.store import HttpStore
+
+                remote = HttpStore(spec)
+                remote.replace_all(graphs)
+                triples = remote.triple_count()
         else:
             info["seconds"] = round(time.perf_counter() - start, 3)
-            write_folder_store(Path(spec), graphs, info)
+            records_by_sha = {r.sha256: r for r in records}
+            if previous:
+                stale = removed + [g for g in changed if str(g) in old_files]
+                triples = patch_folder_store(folder, stale, graphs, info, records_by_sha)
+            else:
+                triples = write_folder_store(folder, graphs, info, records_by_sha)
+    finally:
+        if lock:
+            lock.release()
 
     return BuildResult(
         store=spec,
         documents=len(records),
-        triples=len(union),
+        triples=triples,
         actions=actions,
         seconds=time.perf_counter() - start,
         files=[str(f) for f in files],
         memory_store=memory_store,
+        extracted=len(todo),
+        replaced=len(doc_graphs),
+        removed=len(removed),
     )
+
+
+def _renamed(record, name: str):
+    """A cached record of the same bytes read under another file name."""
+    if record.file == name:
+        return record
+    import dataclasses
+
+    return dataclasses.replace(record, file=name)
+
+
+def _validate(graph: Graph, focus: set[URIRef] | None = None) -> tuple[bool, str]:
+    from kg.validate import validate
+
+    if focus is None:
+        return validate(graph)
+    return validate(graph, focus_nodes=sorted(focus))
+
+
+def incremental_check(
+    folder: Path, doc_graphs: dict[URIRef, Graph], link_graphs: dict[URIRef, Graph], plans: list[URIRef]
+) -> tuple[Graph, set[URIRef]]:
+    """What an incremental build validates: (data graph, focus nodes).
+
+    Focus: every node of the rewritten documents, and the links-graph nodes about those plans (their
+    derivation, their actions' themes and implementations). Data: the focus nodes' triples, plus the
+    description of every node they point to (a parent plan, an implemented action, a department, a
+    region) taken from the new links and reference graphs or, for unchanged documents, from the store:
+    enough for the shapes to check the links, without validating the whole corpus again.
+    """
+    from kg.rdf import LINKS_GRAPH
+    from kg.store import OxigraphStore, _from_ox
+
+    links = link_graphs.get(LINKS_GRAPH, Graph())
+    focus: set[URIRef] = set()
+    data = Graph()
+    for g in doc_graphs.values():
+        for t in g:
+            data.add(t)
+            focus.add(t[0])
+    prefixes = tuple(str(p) for p in plans)
+    for subject in set(links.subjects()):
+        if isinstance(subject, URIRef) and str(subject).startswith(prefixes):
+            focus.add(subject)
+            for t in links.triples((subject, None, None)):
+                data.add(t)
+    pointed = {o for _, _, o in data if isinstance(o, URIRef) and o not in focus}
+    new_graphs = [links, *(g for iri, g in link_graphs.items() if iri != LINKS_GRAPH)]
+    for node in pointed:
+        for g in new_graphs:
+            for t in g.triples((node, None, None)):
+                data.add(t)
+    # The stored description of those nodes, from the graphs this build keeps as they are.
+    rewritten = {str(g) for g in [*doc_graphs, *link_graphs]}
+    import pyoxigraph as ox
+
+    store = OxigraphStore(folder, read_only=True)
+    try:
+        live = store._live()
+        for node in pointed:
+            for q in live.quads_for_pattern(ox.NamedNode(str(node)), None, None, None):
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in rewritten:
+                    data.add((_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)))
+    finally:
+        store.close()
+    return data, focus
 
 
 def _pid_alive(pid: int) -> bool:
@@ -244,39 +522,89 @@ def _remove_stale(parent: Path, name: str) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def write_folder_store(target: Path, graphs: dict[URIRef, Graph], info: dict) -> None:
-    """Write ``graphs`` as a new Oxigraph store at ``target``, atomically replacing what is there."""
+def _swap(target: Path, tmp: Path) -> None:
+    """Put ``tmp`` in the place of ``target`` with renames; the old store is removed only after."""
+    old = target.parent / f"{target.name}.old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    swapped_out = False
+    if target.exists():
+        os.rename(target, old)
+        swapped_out = True
+    try:
+        os.rename(tmp, target)
+    except BaseException:
+        if swapped_out:
+            os.rename(old, target)
+        raise
+    if swapped_out:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _prepare(target: Path) -> Path:
     if target.exists() and not (target.is_dir() and (is_store_folder(target) or not any(target.iterdir()))):
         raise KGError(f"{target}: exists and is not a store; refusing to replace it")
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(parent, target.name)
-    tmp = parent / f"{target.name}.tmp-{os.getpid()}"
-    old = parent / f"{target.name}.old-{os.getpid()}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target.parent, target.name)
+    tmp = target.parent / f"{target.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    swapped_out = False
+    return tmp
+
+
+def _finish(tmp: Path, target: Path, info: dict, records_by_sha: dict, reuse: Path | None) -> int:
+    store = OxigraphStore(tmp, read_only=True)
+    try:
+        triples = len(store._live())
+    finally:
+        store.close()
+    info["triples"] = triples
+    RecordCache.write(tmp, records_by_sha, reuse)
+    (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _swap(target, tmp)
+    return triples
+
+
+def write_folder_store(
+    target: Path, graphs: dict[URIRef, Graph], info: dict, records_by_sha: dict | None = None
+) -> int:
+    """Write ``graphs`` as a new Oxigraph store at ``target``, atomically replacing what is there.
+    Returns the number of triples stored."""
+    tmp = _prepare(target)
     try:
         store = OxigraphStore(tmp)
         try:
             store.replace_all(graphs)
         finally:
             store.close()
-        (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.rename(target, old)
-            swapped_out = True
-        try:
-            os.rename(tmp, target)
-        except BaseException:
-            if swapped_out:
-                os.rename(old, target)
-                swapped_out = False
-            raise
+        return _finish(tmp, target, info, records_by_sha or {}, None)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if swapped_out:
-        shutil.rmtree(old, ignore_errors=True)
+
+
+def patch_folder_store(
+    target: Path, remove: list[URIRef], graphs: dict[URIRef, Graph], info: dict, records_by_sha: dict
+) -> int:
+    """Incremental write: snapshot the store (an Oxigraph backup: hard links, no copy), drop the
+    graphs in ``remove``, replace the graphs in ``graphs``, and swap the snapshot into place."""
+    import pyoxigraph as ox
+
+    tmp = _prepare(target)
+    try:
+        source = ox.Store(str(target))
+        try:
+            source.backup(str(tmp))
+        finally:
+            del source
+        store = OxigraphStore(tmp)
+        try:
+            for iri in [*remove, *graphs]:
+                store._live().remove_graph(ox.NamedNode(str(iri)))
+            store.load_graphs(graphs)
+            store._live().flush()
+        finally:
+            store.close()  # the last reference: the files are released before the swap
+        return _finish(tmp, target, info, records_by_sha, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def read_build_info(store_path: str | os.PathLike) -> dict | None:

@@ -89,17 +89,50 @@ def cmd_extract(args) -> int:
     return 0
 
 
+class _Progress:
+    """A one-line progress bar on stderr (only when stderr is a terminal, or with --progress)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.start = None
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        self.start = self.start or now
+        if done < total and now - self.last < 0.2:
+            return
+        self.last = now
+        width = 30
+        filled = int(width * done / total) if total else width
+        rate = done / (now - self.start) if now > self.start else 0.0
+        sys.stderr.write(
+            f"\rextracting [{'#' * filled}{'.' * (width - filled)}] {done}/{total}  {rate:.0f} plans/s"
+        )
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
 def cmd_build(args) -> int:
     from kg.build import build
 
-    res = build(args.paths or None, args.store)
-    for name, n in res.actions.items():
-        _out(f"  {name}: {n} actions")
+    progress = _Progress(args.progress or sys.stderr.isatty())
+    res = build(args.paths or None, args.store, jobs=args.jobs, progress=progress, incremental=not args.full)
+    if len(res.actions) <= 20:
+        for name, n in res.actions.items():
+            _out(f"  {name}: {n} actions")
     _out(
         f"store: {res.store}\n"
         f"plans: {res.documents}\n"
         f"actions: {res.total_actions}\n"
         f"triples: {res.triples}\n"
+        f"extracted: {res.extracted} (the others unchanged)\n"
+        f"graphs written: {res.replaced}, removed: {res.removed}\n"
         f"seconds: {res.seconds:.2f}"
     )
     return 0
@@ -139,6 +172,8 @@ def cmd_export(args) -> int:
 
 def cmd_query(args, parser: argparse.ArgumentParser) -> int:
     from kg.queries import list_queries, load_query
+    from kg.safety import run_user_query
+    from kg.store import spec_kind
 
     if args.list:
         for name, path in list_queries().items():
@@ -156,12 +191,21 @@ def cmd_query(args, parser: argparse.ArgumentParser) -> int:
         sparql = load_query(args.name)
     else:
         sparql = args.sparql
+    if not args.timeout > 0:
+        parser.error(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
+    if args.limit < 0:
+        parser.error(f"--limit must be zero or more rows, not {args.limit}")
     bindings = dict(_binding(b) for b in args.bind)
-    store = _data_store(args)
-    try:
-        result = store.query(sparql, timeout=args.timeout, bindings=bindings)
-    finally:
-        store.close()
+    # Checked (read-only, no SERVICE, no FROM outside the store) and bounded: a folder store is
+    # queried in a worker process that is killed at --timeout; at most --limit rows come back.
+    store = _data_store(args) if spec_kind(args.store) == "memory" else args.store
+    answer = run_user_query(store, sparql, timeout=args.timeout, limit=args.limit, bindings=bindings)
+    if answer.truncated:
+        print(
+            f"{PROG}: warning: only the first {args.limit} rows are shown (--limit {args.limit}); the query has more",
+            file=sys.stderr,
+        )
+    result = answer.result
     if args.format == "json":
         _out(result.to_json())
     elif args.format == "csv":
@@ -346,6 +390,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the graph of plan files into the store")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: data/plans)")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, metavar="N", help="extraction processes (default: all cores)"
+    )
+    p.add_argument("--full", action="store_true", help="rebuild everything instead of updating what changed")
+    p.add_argument(
+        "--progress", action="store_true", help="show the progress bar even when not on a terminal"
+    )
     _store_arg(p)
 
     p = sub.add_parser("validate", help="check the stored graph against the SHACL shapes")
@@ -363,7 +414,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", "-n", metavar="NAME", help="run the named query kg/queries/NAME.rq")
     p.add_argument("--list", action="store_true", help="list the named queries")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="stop the query after this long (default: 30); the engine is killed, not just abandoned",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=10_000,
+        metavar="ROWS",
+        help="return at most this many rows (default: 10000); a warning says when there were more",
+    )
     p.add_argument(
         "--bind",
         action="append",

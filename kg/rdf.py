@@ -49,6 +49,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from kg.records import Citation, Links, PlanNode, PlanRecord, normalize_title
 
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
 HC = Namespace("https://w3id.org/healthy-china/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -216,15 +218,24 @@ def record_to_graph(record: PlanRecord, *, reference: bool = False) -> Graph:
     corpus document: it is described the same way but marked not held.
     """
     g = new_graph(graph_iri(record.file))
+    for t in record_triples(record, reference=reference):
+        g.add(t)
+    return g
+
+
+def record_triples(record: PlanRecord, *, reference: bool = False) -> list[Triple]:
+    """The triples of ``record_to_graph``, without building an rdflib Graph (the fast path of large
+    builds: see ``nquads``). Distinct, in a deterministic order."""
+    out: dict[Triple, None] = {}
     m = record.meta
     plan = record_plan_iri(record)
 
     def add(s: URIRef, p: URIRef, o) -> None:
-        g.add((s, p, o))
+        out[(s, p, o)] = None
 
     def opt(s: URIRef, p: URIRef, value, make=Literal) -> None:
         if value is not None and value != "":
-            g.add((s, p, make(value)))
+            out[(s, p, make(value))] = None
 
     # --- plan -------------------------------------------------------------
     add(plan, RDF.type, HC.Plan)
@@ -354,7 +365,7 @@ def record_to_graph(record: PlanRecord, *, reference: bool = False) -> Graph:
             for year in t.relative_to:
                 add(tg, HC.relativeTo, Literal(year))
             opt(tg, HC.sourceText, t.source)
-    return g
+    return list(out)
 
 
 def corpus_graphs(records: Iterable[PlanRecord]) -> dict[URIRef, Graph]:
@@ -400,7 +411,18 @@ def links_to_graph(links: Links) -> Graph:
     """The corpus-level graph: plan nodes of cited documents, derivations, themes,
     implementations, department types and the region hierarchy."""
     g = new_graph(LINKS_GRAPH)
-    add = g.add
+    for t in links_triples(links):
+        g.add(t)
+    return g
+
+
+def links_triples(links: Links) -> list[Triple]:
+    """The triples of ``links_to_graph`` as a list (distinct, deterministic order)."""
+    out: dict[Triple, None] = {}
+
+    def add(t: Triple) -> None:
+        out[t] = None
+
     keys = {n.key: node_iri(n) for n in links.plans}
 
     def action(plan_key_: str, ordinal: int) -> URIRef:
@@ -528,9 +550,37 @@ def links_to_graph(links: Links) -> Graph:
         for t in d.types:
             add((o, HC.departmentType, department_type_iri(t)))
         add((o, HC.matchMethod, Literal(d.method)))
-    return g
+    return list(out)
 
 
 def reference_graphs(links: Links) -> dict[URIRef, Graph]:
     """Graphs of the curated reference plans (the national source)."""
     return {reference_graph_iri(r): record_to_graph(r, reference=True) for r in links.reference}
+
+
+# ---------------------------------------------------------------------------
+# N-Quads, written directly (the fast path of large builds)
+# ---------------------------------------------------------------------------
+
+_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+def nt_term(term) -> str:
+    """A term in N-Triples syntax (IRIs of this project need no escaping: see ``slug``)."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_NT_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    raise ValueError(f"not an IRI or literal: {term!r}")
+
+
+def nquads(triples: Iterable[Triple], graph: URIRef) -> str:
+    """The triples as N-Quads lines in ``graph``."""
+    g = f" <{graph}> .\n"
+    return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{g}" for s, p, o in triples)

@@ -636,16 +636,30 @@ class OxigraphStore(Store):
             raise KGError(f"{self.spec}: store is closed")
         return self._store
 
-    def replace_all(self, graphs: dict[URIRef, Graph]) -> None:
-        import pyoxigraph as ox
-
+    def replace_all(self, graphs: dict[URIRef, Iterable[Triple]]) -> None:
+        """Drop everything and store each graph (an rdflib Graph or any iterable of triples)."""
         store = self._live()
         store.clear()
-        for iri, graph in graphs.items():
-            g = ox.NamedNode(str(iri))
-            store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in graph)
+        self.load_graphs(graphs)
         if self.path is not None:
             store.flush()
+
+    def load_graphs(self, graphs: dict[URIRef, Iterable[Triple]]) -> None:
+        """Add graphs: written as N-Quads and parsed by Oxigraph's bulk loader (fast), or term by
+        term when a graph holds blank nodes (which N-Quads would rename)."""
+        import pyoxigraph as ox
+
+        from kg.rdf import nquads
+
+        store = self._live()
+        for iri, graph in graphs.items():
+            try:
+                text = nquads(graph, iri)
+            except ValueError:
+                g = ox.NamedNode(str(iri))
+                store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in graph)
+                continue
+            store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
 
     def _query(self, text: str, user_text: str, offset: int, deadline: _Deadline) -> QueryResult:
         import pyoxigraph as ox

@@ -282,8 +282,14 @@ def test_spec_strings(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_STORE", "memory")
     assert default_spec() == "memory"
     assert isinstance(open_store(), MemoryStore)
-    with pytest.raises(KGError, match="not implemented yet"):
-        open_store("https://example.org/sparql")
+    remote = open_store("https://example.org/ds/sparql")
+    assert isinstance(remote, HttpStore)
+    assert (remote.query_url, remote.update_url, remote.store_url) == (
+        "https://example.org/ds/sparql",
+        "https://example.org/ds/update",
+        "https://example.org/ds/store",
+    )
+    assert open_store("http://127.0.0.1:7878").query_url == "http://127.0.0.1:7878/query"
     assert issubclass(HttpStore, type(open_store("memory")).__mro__[1])
     with pytest.raises(KGError, match="no store here"):
         open_store(tmp_path / "missing", read_only=True)

@@ -1,0 +1,147 @@
+"""Incremental builds, the build lock, and builds killed midway."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.build import build, read_build_info
+from kg.cli import main
+from kg.errors import KGError
+from kg.rdf import BASE
+from kg.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data" / "plans").glob("*.txt"))
+
+
+def graph_quads(store_path: Path) -> dict[str, set]:
+    s = open_store(str(store_path), read_only=True)
+    try:
+        out: dict[str, set] = {}
+        for q in s.quads():
+            out.setdefault(str(q[3]), set()).add(q[:3])
+        return out
+    finally:
+        s.close()
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for f in SEEDS[:4]:
+        shutil.copy(f, plans)
+    return plans
+
+
+def test_adding_a_document_rewrites_only_its_graph_and_the_links(corpus, tmp_path):
+    store = tmp_path / "store"
+    first = build([corpus], str(store))
+    assert (first.extracted, first.replaced) == (4, 4)
+    before = graph_quads(store)
+
+    shutil.copy(SEEDS[4], corpus)
+    added = build([corpus], str(store))
+    assert (added.documents, added.extracted, added.replaced, added.removed) == (5, 1, 1, 0)
+    after = graph_quads(store)
+
+    new_graph = str(BASE["graph/004-e80d3234836daec5"])
+    changed = {g for g in after.keys() | before.keys() if after.get(g) != before.get(g)}
+    assert changed == {new_graph, str(BASE["graph/links"])}
+    info = read_build_info(store)
+    assert info["incremental"] is True and info["replaced_graphs"] == [new_graph]
+
+    fresh = tmp_path / "fresh"
+    build([ROOT / "data" / "plans"], str(fresh))
+    assert open_store(str(store), read_only=True).export("nquads") == open_store(
+        str(fresh), read_only=True
+    ).export("nquads")
+
+
+def test_unchanged_corpus_extracts_nothing_and_removed_files_lose_their_graph(corpus, tmp_path):
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    again = build([corpus], str(store))
+    assert (again.extracted, again.replaced, again.removed) == (0, 0, 0)
+
+    (corpus / SEEDS[1].name).unlink()
+    removed = build([corpus], str(store))
+    assert (removed.documents, removed.removed) == (3, 1)
+    graphs = graph_quads(store)
+    assert str(BASE["graph/001-e3cc1c46042f0e3f"]) not in graphs
+    assert str(BASE["graph/000-118f31c14681ba11"]) in graphs
+
+
+def test_a_changed_file_is_extracted_again(corpus, tmp_path):
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    path = corpus / SEEDS[0].name
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("市卫健委负责", "市卫健委、市残联负责"), encoding="utf-8"
+    )
+    res = build([corpus], str(store))
+    assert (res.extracted, res.replaced) == (1, 1)
+    pg = open_store(str(store), read_only=True)
+    rows = pg.query(
+        "SELECT ?name WHERE { ?a hc:ordinal 10 ; eli:is_part_of ?p ; hc:leadDepartment/rdfs:label ?name . "
+        "?p eli:id_local '晋市政发〔2020〕17号' } ORDER BY ?name"
+    ).rows
+    assert rows == [("市卫健委",), ("市残联",)]
+
+
+def test_two_builds_at_once_are_refused_with_a_clear_message(corpus, tmp_path):
+    import fcntl
+
+    store = tmp_path / "store"
+    lock = tmp_path / ".store.lock"
+    with open(lock, "w") as held:  # another build holds the lock
+        held.write("pid 4242")
+        held.flush()
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(KGError, match=r"another build is running \(pid 4242\)"):
+            build([corpus], str(store))
+    assert not store.exists()
+    build([corpus], str(store))  # the lock is free again
+    assert not lock.exists()
+
+
+def _generate(n: int, out: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "--plans", str(n), "--out", str(out)],
+        check=True,
+    )
+
+
+def test_a_build_killed_midway_leaves_the_previous_graph_intact(tmp_path, capsys):
+    store = tmp_path / "store"
+    assert main(["build", str(ROOT / "data" / "plans"), "--store", str(store)]) == 0
+    capsys.readouterr()
+    big = tmp_path / "big"
+    _generate(200, big)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "build", str(big), "--store", str(store)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(3.0)  # extraction of 200 plans takes longer than this
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    assert main(["query", "--name", "actions_per_plan", "--format", "csv", "--store", str(store)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1 + 5  # header and the five seed plans, as before
+    # the next build cleans up after the killed one and succeeds
+    assert main(["build", str(ROOT / "data" / "plans"), "--store", str(store)]) == 0
+    leftovers = sorted(p.name for p in tmp_path.iterdir())
+    assert leftovers == ["big", "store"]
