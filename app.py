@@ -1,0 +1,60 @@
+"""The Healthy China knowledge-graph explorer: ``streamlit run app.py``.
+
+On first start the graph is built from ``data/plans`` (or ``$KG_PLANS``) into the store
+(``$KG_STORE`` or ``data/store``); later starts open the store as it is.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import app_support as sup
+from kg.errors import KGError
+
+st.set_page_config(page_title="Healthy China KG · 健康中国知识图谱", page_icon=sup.favicon(), layout="wide")
+
+PAGES = [
+    st.Page("app_pages/overview.py", title="Overview · 概览", icon=":material/dashboard:", default=True),
+    st.Page(
+        "app_pages/departments.py",
+        title="Departments · 部门",
+        icon=":material/account_balance:",
+        url_path="departments",
+    ),
+    st.Page("app_pages/trace.py", title="Trace · 溯源", icon=":material/timeline:", url_path="trace"),
+    st.Page(
+        "app_pages/indicators.py",
+        title="Indicators · 指标",
+        icon=":material/monitoring:",
+        url_path="indicators",
+    ),
+    st.Page("app_pages/network.py", title="Network · 网络", icon=":material/hub:", url_path="network"),
+    st.Page("app_pages/sparql.py", title="SPARQL", icon=":material/code:", url_path="sparql"),
+    st.Page(
+        "app_pages/add_plan.py",
+        title="Add a plan · 添加文件",
+        icon=":material/upload_file:",
+        url_path="add-plan",
+    ),
+]
+
+nav = st.navigation(PAGES)
+
+try:
+    sup.graph()  # builds the store on first start, then opens it once per process
+except KGError as e:
+    st.error(f"Cannot open the knowledge graph: {e}")
+    st.stop()
+
+with st.sidebar:
+    info = sup.build_info(sup.key())
+    spec = sup.store_spec()
+    if info:
+        st.caption(
+            f"Store `{spec}` · {info.get('documents')} documents · {info.get('triples', 0):,} triples · "
+            f"built {info.get('built_at', '?')}"
+        )
+    else:
+        st.caption(f"Store `{spec}`")
+
+nav.run()

@@ -1,0 +1,110 @@
+"""Helpers shared by several pages: pyvis networks embedded as self-contained HTML."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+import app_support as sup
+
+
+def network_module():
+    """``kg.network``, or None (with a notice) when it is not available."""
+    try:
+        from kg import network
+    except ImportError as e:  # pragma: no cover - only while the module is missing
+        st.info(f"Network views are not available: {e}")
+        return None
+    return network
+
+
+def _px(height: str | int) -> int:
+    if isinstance(height, int):
+        return height
+    m = re.match(r"\s*(\d+)", str(height))
+    return int(m.group(1)) if m else 650
+
+
+def show_html_network(html_text: str, height: str | int = "650px") -> None:
+    """Embed a self-contained pyvis page (vis-network inline, labels escaped by kg.network)."""
+    if hasattr(st, "iframe"):
+        st.iframe(html_text, height=_px(height) + 30)
+    else:  # Streamlit before st.iframe
+        import streamlit.components.v1 as components
+
+        components.html(html_text, height=_px(height) + 30)
+
+
+def node_table(g, centrality: dict | None = None, measure: str = ""):
+    """One row per node: label, kind, where it comes from, degree, centrality (text only, never HTML)."""
+    import pandas as pd
+
+    centrality = centrality or {}
+    rows = []
+    for n, data in g.nodes(data=True):
+        rows.append(
+            {
+                "label · 名称": str(data.get("label", n)).replace("\n", " "),
+                "kind · 类型": data.get("kind"),
+                "English": data.get("label_en"),
+                "plan / region · 文件": data.get("region") or data.get("doc_number") or data.get("title"),
+                "degree · 度": g.degree(n),
+                f"centrality ({measure or 'degree'})": round(float(centrality[n]), 4)
+                if n in centrality
+                else None,
+                "node": str(n),
+            }
+        )
+    df = pd.DataFrame(rows)
+    if not df.empty:
+        df = df.sort_values(["degree · 度", "label · 名称"], ascending=[False, True])
+        df = df.dropna(axis=1, how="all")
+    return df
+
+
+def node_card(g, node) -> str:
+    """A node's details and its neighbours as HTML; every value escaped."""
+    data = g.nodes[node]
+    rows = "".join(
+        f"<tr><th>{sup.esc(key)}</th><td>{sup.esc(value)}</td></tr>"
+        for key, value in sorted(data.items())
+        if key not in ("size", "bipartite", "x", "y") and not sup.blank(value)
+    )
+    neighbours = sorted({str(g.nodes[m].get("label", m)).replace("\n", " ") for m in nx_neighbours(g, node)})
+    items = "".join(f"<li>{sup.esc(x)}</li>" for x in neighbours)
+    return (
+        "<style>.kg-card table{border-collapse:collapse;font-size:.9rem}.kg-card th{text-align:left;"
+        "padding:.1rem .8rem .1rem 0;color:#4a5568;font-weight:500}.kg-card ul{columns:2;font-size:.9rem}"
+        "</style><div class='kg-card'>"
+        f"<h4 style='margin:.2rem 0'>{sup.esc(str(data.get('label', node)).replace(chr(10), ' '))}</h4>"
+        f"<table>{rows}</table><p style='margin:.5rem 0 .2rem'><b>{len(neighbours)} neighbours · 相邻节点</b></p>"
+        f"<ul>{items}</ul></div>"
+    )
+
+
+def nx_neighbours(g, node):
+    if g.is_directed():
+        return set(g.successors(node)) | set(g.predecessors(node))
+    return set(g.neighbors(node))
+
+
+@st.cache_data(show_spinner=False)
+def hierarchy_html(k, height: str) -> tuple[str, int, int]:
+    kn = network_module()
+    g = kn.hierarchy_graph(sup._pg(k))
+    html_text = kn.to_pyvis_html(g, height=height, directed=True, physics=False, color_by="level")
+    return html_text, g.number_of_nodes(), g.number_of_edges()
+
+
+def hierarchy_network(k, height: str = "520px") -> None:
+    if network_module() is None:
+        return
+    html_text, n, e = hierarchy_html(k, height)
+    show_html_network(html_text, height)
+    st.caption(
+        f"{n} plans, {e} links from each plan to the plan it derives from, national at the top. "
+        "Filled boxes: plans whose text is held; pale dashed ellipses: plans known from citations or "
+        "reference data. Colour = level. Drag to move, scroll to zoom, hover for details, click a plan "
+        "to highlight its neighbours."
+    )

@@ -1,0 +1,322 @@
+"""Add a plan: upload a plan text, see what the extractor reads from it, then add it to the graph."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from rdflib import Literal
+
+import app_support as sup
+from kg.build import build, plan_files
+from kg.errors import ExtractionError, KGError
+from kg.extract import extract_bytes
+from kg.link.departments import canonical_types
+from kg.store import python_value
+
+sup.page_header(
+    "Add a plan · 添加文件",
+    "Upload the text of a plan (.txt, UTF-8 or GB18030, at most 5 MB). You see what is read from it, "
+    "and how it links to the plans already in the graph, before it joins the graph.",
+)
+k = sup.key()
+LIMIT_MB = sup.UPLOAD_LIMIT // (1024 * 1024)
+
+
+def safe_name(name: str) -> str:
+    """A plain file name: no folders, only letters, digits, CJK, '-', '_' and '.'; ends in .txt."""
+    base = Path(name.replace("\\", "/")).name
+    stem = re.sub(r"[^\w\-.\u4e00-\u9fff]+", "_", Path(base).stem).strip("._") or "plan"
+    return f"{stem}.txt"
+
+
+def fail(file: str, reason: str) -> None:
+    st.error(f"{file}: {reason}")
+    st.caption("Nothing was changed: the graph and data/plans are as they were.")
+    st.stop()
+
+
+if done := st.session_state.pop("add_plan_done", None):
+    st.success(done)
+
+upload = st.file_uploader(
+    f"Plan text · 文件 (.txt, ≤ {LIMIT_MB} MB)",
+    type=["txt"],
+    accept_multiple_files=False,
+    key=f"add_plan_file_{st.session_state.get('add_plan_round', 0)}",
+)
+if upload is None:
+    st.info(
+        "The plan must have numbered actions under a 主要任务 heading, as the plans of the Healthy China "
+        "family do. A document that cannot be read is reported here and changes nothing."
+    )
+    st.stop()
+
+name = upload.name
+data = upload.getvalue()
+if not name.lower().endswith(".txt"):
+    fail(name, "only plain-text .txt files can be added")
+if len(data) > sup.UPLOAD_LIMIT:
+    fail(name, f"file too large ({len(data):,} bytes; limit {LIMIT_MB} MB)")
+file_name = safe_name(name)
+
+try:
+    record = extract_bytes(data, file_name)
+except ExtractionError as e:
+    fail(name, e.reason)
+sha = hashlib.sha256(data).hexdigest()
+
+# -- what the extractor read ---------------------------------------------------------------
+
+m = record.meta
+st.subheader("Plan · 文件")
+st.dataframe(
+    pd.DataFrame(
+        [
+            ("title · 标题", m.title),
+            ("文号", m.doc_number),
+            (
+                "issuer · 发文机关",
+                m.issuer + (" (inferred)" if m.issuer_inferred else "") if m.issuer else None,
+            ),
+            ("date · 成文日期", m.date),
+            ("region · 地区", m.region),
+            ("level · 层级", sup.level_label(k, m.level) if m.level else None),
+            ("province · 省份", m.province),
+            ("encoding · 编码", record.encoding),
+            ("file · 文件名", file_name),
+        ],
+        columns=["field", "value"],
+    ),
+    hide_index=True,
+    width="stretch",
+    key="add_meta",
+)
+
+st.subheader(f"Actions · 行动 ({len(record.actions)})")
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "#": a.ordinal,
+                "action · 行动": a.name,
+                "lead · 牵头": "、".join(x.department for x in a.assignments if x.role == "lead"),
+                "participants · 配合": "、".join(x.department for x in a.assignments if x.role != "lead"),
+                "departments from": a.dept_source,
+            }
+            for a in record.actions
+        ]
+    ),
+    hide_index=True,
+    width="stretch",
+    key="add_actions",
+)
+
+depts: dict[str, dict] = {}
+for a in record.actions:
+    for x in a.assignments:
+        d = depts.setdefault(x.department, {"lead": 0, "participant": 0})
+        d[x.role if x.role in d else "participant"] += 1
+st.subheader(f"Departments · 部门 ({len(depts)})")
+if depts:
+    rows = []
+    for dept, n in depts.items():
+        types, method = canonical_types(dept, m.region)
+        rows.append(
+            {
+                "department as written · 原文部门": dept,
+                "canonical type · 部门类型": "、".join(types) or None,
+                "matched by": method,
+                "lead · 牵头": n["lead"],
+                "participant · 配合": n["participant"],
+            }
+        )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="add_depts")
+else:
+    st.caption("No department assignments were found.")
+
+target_rows = [
+    {
+        "indicator · 指标": i.name,
+        "year · 年份": t.year,
+        "comparator": t.comparator,
+        "value · 目标值": t.value,
+        "unit": t.unit or i.unit,
+        "found in": i.origin,
+    }
+    for i in record.indicators
+    for t in i.targets
+]
+st.subheader(f"Targets · 目标 ({len(target_rows)})")
+if target_rows:
+    st.dataframe(pd.DataFrame(target_rows), hide_index=True, width="stretch", key="add_targets")
+else:
+    st.caption("No quantified targets were found.")
+
+if record.cites:
+    st.subheader(f"Documents cited · 引用文件 ({len(record.cites)})")
+    st.dataframe(
+        pd.DataFrame([{"title · 标题": c.title, "文号": c.doc_number} for c in record.cites]),
+        hide_index=True,
+        width="stretch",
+        key="add_cites",
+    )
+
+# -- how it would link: the whole corpus with this plan, built and validated in memory -----------
+
+
+def preview(file_name: str, data: bytes, sha: str) -> dict:
+    cache = st.session_state.setdefault("add_plan_preview", {})
+    if sha in cache:
+        return cache[sha]
+    existing = plan_files([sup.plans_dir()])
+    out: dict = {"duplicate": None}
+    for f in existing:
+        if f.name == file_name:
+            out["name_taken"] = str(f)
+        if hashlib.sha256(f.read_bytes()).hexdigest() == sha:
+            out["duplicate"] = str(f)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / file_name
+        path.write_bytes(data)
+        others = [f for f in existing if f.name != file_name]
+        try:
+            res = build([*others, path], "memory")
+        except Exception as e:  # reported as the upload's failure; nothing is written
+            out["error"] = str(e) if isinstance(e, KGError) else f"{type(e).__name__}: {e}"
+            cache[sha] = out
+            return out
+    store = res.memory_store
+    plan = store.query("SELECT ?plan WHERE { ?plan hc:sourceFile ?f }", bindings={"f": Literal(file_name)})
+    iri = plan.terms[0][0] if plan.terms else None
+    if iri is not None:
+        rows, seen, node = [], set(), iri
+        while node is not None and node not in seen and len(rows) < 10:
+            seen.add(node)
+            info = store.query(
+                """SELECT ?title ?docNumber ?levelName ?region ?held ?parent ?method ?score WHERE {
+                     ?plan a hc:Plan .
+                     OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan eli:id_local ?docNumber }
+                     OPTIONAL { ?plan hc:level/skos:notation ?levelName }
+                     OPTIONAL { ?plan hc:region/rdfs:label ?region } OPTIONAL { ?plan hc:held ?held }
+                     OPTIONAL { ?plan prov:qualifiedDerivation ?d . ?d a hc:PlanDerivation ;
+                                prov:entity ?parent ; hc:matchMethod ?method ; hc:matchScore ?score }
+                   } LIMIT 1""",
+                bindings={"plan": node},
+            )
+            r = dict(zip(info.vars, info.terms[0], strict=True)) if info.terms else {}
+            rows.append(
+                {
+                    "title": python_value(r.get("title")),
+                    "docNumber": python_value(r.get("docNumber")),
+                    "levelName": python_value(r.get("levelName")),
+                    "region": python_value(r.get("region")),
+                    "held": python_value(r.get("held")),
+                    "linked up by": python_value(r.get("method")),
+                    "link score": python_value(r.get("score")),
+                }
+            )
+            node = r.get("parent")
+        out["chain"] = pd.DataFrame(rows)
+        links = store.query(
+            """SELECT ?ordinal ?name ?themeLabel ?parentName ?parentRegion ?score ?textReuse WHERE {
+                 ?action eli:is_part_of ?plan ; hc:ordinal ?ordinal ; rdfs:label ?name .
+                 OPTIONAL { ?action hc:theme ?t . ?t skos:prefLabel ?themeLabel FILTER(lang(?themeLabel) = "zh") }
+                 OPTIONAL {
+                   ?action prov:qualifiedDerivation ?d . ?d a hc:Implementation ; prov:entity ?parent ;
+                           hc:matchScore ?score .
+                   OPTIONAL { ?d hc:textReuse ?textReuse }
+                   ?parent rdfs:label ?parentName ; eli:is_part_of ?pp .
+                   OPTIONAL { ?pp hc:region/rdfs:label ?parentRegion }
+                 }
+               } ORDER BY ?ordinal""",
+            bindings={"plan": iri},
+        )
+        out["links"] = links.to_dataframe()
+        held_before = {str(p["plan"]) for p in sup.held_plans(k)}
+        out["same_plan"] = str(iri) in held_before
+    out["summary"] = f"{res.documents} plans, {res.total_actions} actions, {res.triples:,} triples"
+    cache[sha] = out
+    return out
+
+
+st.subheader("Links to the plans above · 与上级文件的关联")
+with st.spinner("Linking it with the corpus and validating the graph…"):
+    pv = preview(file_name, data, sha)
+if pv.get("error"):
+    fail(name, pv["error"])
+chain = pv.get("chain")
+if chain is not None and len(chain) > 1:
+    chain = chain.assign(levelName=[sup.level_label(k, lv) for lv in chain["levelName"]])
+    st.dataframe(
+        chain.rename(
+            columns={
+                "title": "plan · 文件",
+                "docNumber": "文号",
+                "levelName": "level · 层级",
+                "region": "region · 地区",
+                "held": "held · 已收录",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="add_chain",
+    )
+else:
+    st.caption("No parent plan could be found for it (no citation, region ancestor or title match).")
+links = pv.get("links")
+if links is not None and not links.empty:
+    st.dataframe(
+        links.rename(
+            columns={
+                "ordinal": "#",
+                "name": "action · 行动",
+                "themeLabel": "theme · 主题",
+                "parentName": "implements · 上级行动",
+                "parentRegion": "of · 上级地区",
+                "score": "match score",
+                "textReuse": "text reuse",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="add_links",
+    )
+
+# -- confirm ----------------------------------------------------------------------------------
+
+if pv.get("duplicate"):
+    st.warning(f"This text is already in the corpus as {pv['duplicate']}: nothing to add.")
+    st.stop()
+if pv.get("name_taken"):
+    st.warning(f"A plan file named {file_name} exists already ({pv['name_taken']}); rename the upload.")
+    st.stop()
+if pv.get("same_plan"):
+    st.warning(
+        "A held plan with the same identity (文号 or title) is already in the graph; adding this file merges into it."
+    )
+
+target = sup.uploads_dir() / file_name
+st.caption(f"With this plan the graph would hold {pv.get('summary')}. It is saved as `{target}`.")
+if st.button("Add to the graph · 加入图谱", type="primary", key="add_plan_confirm"):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        fail(name, f"{target} exists already")
+    target.write_bytes(data)
+    try:
+        with st.spinner("Rebuilding the store…"):
+            result = sup.rebuild()
+    except Exception as e:  # any failure: the upload must not stay behind
+        target.unlink(missing_ok=True)
+        fail(name, f"the rebuild failed, the file was not added: {e}")
+    st.session_state.pop("add_plan_preview", None)
+    st.session_state["add_plan_round"] = st.session_state.get("add_plan_round", 0) + 1
+    st.session_state["add_plan_done"] = (
+        f"Added {file_name}: the graph now holds {result.documents} plans, {result.total_actions} actions "
+        f"and {result.triples:,} triples (built in {result.seconds:.1f} s)."
+    )
+    st.rerun()

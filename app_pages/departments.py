@@ -1,0 +1,133 @@
+"""Departments: canonical department types ranked by the number of actions they are responsible for."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+import app_support as sup
+
+sup.page_header(
+    "Departments · 部门",
+    "Canonical department types (市卫健委 = 县卫生健康局 = 卫生健康委员会) ranked by the number of actions "
+    "of the held plans they lead or take part in.",
+)
+k = sup.key()
+
+
+def _reading(acts) -> str:
+    """The department's actions as readable HTML, plan by plan; every value escaped."""
+    parts = [
+        "<style>.kg-read{font-size:.92rem;line-height:1.6}.kg-read h4{margin:.6rem 0 .2rem;font-size:1rem}"
+        ".kg-read li{margin-bottom:.45rem}.kg-read .dept{background:#edf2f7;border-radius:.25rem;padding:0 .3rem}"
+        ".kg-read .src{color:#4a5568}.kg-read .role{color:#2b6cb0}</style><div class='kg-read'>"
+    ]
+    for (region, title), rows in acts.groupby(["region", "title"], sort=False, dropna=False):
+        parts.append(f"<h4>{sup.esc(region)} · {sup.esc(title)}</h4><ul>")
+        for _, r in rows.iterrows():
+            parts.append(
+                f"<li><b>{sup.esc(r['ordinal'])}. {sup.esc(r['actionName'])}</b> — "
+                f"<span class='dept'>{sup.esc(r['department'])}</span> "
+                f"<span class='role'>{sup.esc(sup.role_label(k, r['roleLabel']))}</span>"
+                f"<div class='src'>{sup.esc(r['source'] if not sup.blank(r['source']) else '')}</div></li>"
+            )
+        parts.append("</ul>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _label(zh, en) -> str:
+    return f"{zh} · {en}" if en is not None and str(en) not in ("", "<NA>", str(zh)) else str(zh)
+
+
+plans = sup.held_plans(k)
+plan_by_label = {sup.plan_option(p): p["plan"] for p in plans}
+levels = sup.levels_present(k)
+
+f1, f2, f3, f4 = st.columns([1, 2, 1, 1])
+level = f1.selectbox(
+    "Level · 层级",
+    [None, *levels],
+    format_func=lambda lv: "all levels · 全部" if lv is None else sup.level_label(k, lv),
+    key="dept_level",
+)
+plan_label = f2.selectbox("Plan · 文件", ["all plans · 全部", *plan_by_label], key="dept_plan")
+plan = plan_by_label.get(plan_label)
+role = f3.radio(
+    "Role · 角色",
+    ["any", "lead"],
+    format_func=lambda r: "lead or participant · 牵头或配合" if r == "any" else sup.role_label(k, "lead"),
+    key="dept_role",
+)
+limit = f4.slider("Show top", 5, 60, 20, key="dept_limit")
+
+ranking = sup.top_departments(k, level, plan, role)
+if ranking.empty:
+    st.info("No department has an action for this choice of level, plan and role.")
+    st.stop()
+
+view = ranking.head(limit).copy()
+view["label"] = [_label(zh, en) for zh, en in zip(view["department"], view["department_en"], strict=True)]
+chart = (
+    alt.Chart(view)
+    .mark_bar()
+    .encode(
+        x=alt.X("actions:Q", title="actions · 行动数", axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
+        color=alt.Color("plans:O", title="plans · 文件数", scale=alt.Scale(scheme="blues")),
+        tooltip=[
+            alt.Tooltip("department:N", title="部门"),
+            alt.Tooltip("department_en:N", title="department"),
+            alt.Tooltip("actions:Q"),
+            alt.Tooltip("plans:Q"),
+        ],
+    )
+    .properties(height=alt.Step(20))
+)
+st.altair_chart(chart, width="stretch")
+
+table = ranking.rename(
+    columns={
+        "department": "department · 部门",
+        "department_en": "department (en)",
+        "actions": "actions · 行动数",
+        "plans": "plans · 文件数",
+    }
+)
+st.dataframe(table.drop(columns=["type"]), hide_index=True, width="stretch", key="dept_ranking")
+
+st.subheader("Actions of one department · 部门的行动")
+types = list(ranking["type"])
+names = {
+    t: _label(zh, en)
+    for t, zh, en in zip(ranking["type"], ranking["department"], ranking["department_en"], strict=True)
+}
+chosen = st.selectbox("Department · 部门", types, format_func=lambda t: names.get(t, t), key="dept_choice")
+if chosen:
+    type_iri = sup.prefixes()["hcid"] + chosen.removeprefix("hcid:") if chosen.startswith("hcid:") else chosen
+    acts = sup.department_actions(k, type_iri, level, plan, role)
+    if acts.empty:
+        st.info("No actions.")
+    else:
+        n_actions = acts["action"].nunique()
+        st.caption(
+            f"{n_actions} actions in {acts['plan'].nunique()} plans; one row per department as written "
+            "(a merged body such as 教育体育局 counts for both of its types)."
+        )
+        out = acts.assign(
+            role=[sup.role_label(k, r) for r in acts["roleLabel"]],
+        )[["region", "title", "ordinal", "actionName", "department", "role", "source"]]
+        out = out.rename(
+            columns={
+                "region": "region · 地区",
+                "title": "plan · 文件",
+                "ordinal": "#",
+                "actionName": "action · 行动",
+                "department": "department as written · 原文部门",
+                "role": "role · 角色",
+                "source": "source sentence · 原文",
+            }
+        )
+        st.dataframe(out, hide_index=True, width="stretch", key="dept_actions")
+        with st.expander("Read the source sentences · 阅读原文", expanded=len(acts) <= 25):
+            st.html(_reading(acts))

@@ -1,0 +1,97 @@
+"""Network: department–action, department co-occurrence and plan-hierarchy networks (pyvis)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import app_support as sup
+from app_pages import _common as common
+
+sup.page_header(
+    "Networks · 网络",
+    "Who works with whom: departments and the actions they are responsible for, departments linked by "
+    "the actions they share, and the plan hierarchy. Drag nodes, scroll to zoom, hover for details.",
+)
+k = sup.key()
+kn = common.network_module()
+if kn is None:
+    st.stop()
+
+VIEWS = {
+    "bipartite": "Department – action · 部门–行动",
+    "cooccurrence": "Department co-occurrence · 部门共现",
+    "hierarchy": "Plan hierarchy · 文件层级",
+}
+SIZES = {"degree": "degree · 度", "betweenness": "betweenness · 中介中心性", "pagerank": "PageRank"}
+
+c1, c2, c3, c4 = st.columns([2, 2, 1.3, 1])
+view = c1.radio("View · 视图", list(VIEWS), format_func=VIEWS.get, key="net_view")
+plans = sup.held_plans(k)
+plan_by_label = {sup.plan_option(p): p["plan"] for p in plans}
+plan_label = c2.selectbox(
+    "Plan · 文件", ["all plans · 全部", *plan_by_label], key="net_plan", disabled=view == "hierarchy"
+)
+level = c2.selectbox(
+    "Level · 层级",
+    [None, *sup.levels_present(k)],
+    format_func=lambda lv: "all levels · 全部" if lv is None else sup.level_label(k, lv),
+    key="net_level",
+    disabled=view == "hierarchy",
+)
+size_by = c3.radio("Node size · 节点大小", list(SIZES), format_func=SIZES.get, key="net_size")
+physics = c4.toggle("Physics · 物理", value=True, key="net_physics")
+plan = None if view == "hierarchy" else plan_by_label.get(plan_label)
+if view == "hierarchy":
+    level = None
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def make(k, view: str, plan: str | None, level: str | None, size_by: str, physics: bool):
+    """(html, graph, centrality) for one choice; the graph is kept (not copied) for node look-ups."""
+    pg = sup._pg(k)
+    if view == "bipartite":
+        g = kn.department_action_graph(pg, plan=plan, level=level)
+    elif view == "cooccurrence":
+        g = kn.cooccurrence_graph(pg, plan=plan, level=level)
+    else:
+        g = kn.hierarchy_graph(pg)
+    centrality = kn.size_nodes(g, by=size_by) if g.number_of_nodes() else {}
+    color_by = "level" if view == "hierarchy" else "kind"
+    html_text = kn.to_pyvis_html(g, height="650px", physics=physics, color_by=color_by)
+    return html_text, g, centrality
+
+
+with st.spinner("Drawing the network…"):
+    html_text, g, centrality = make(k, view, plan, level, size_by, physics)
+
+if g.number_of_nodes() == 0:
+    st.info("No nodes for this choice of plan and level.")
+    st.stop()
+LEGEND = {
+    "bipartite": "Red dots: department types; blue dots: actions. Thick solid edges: the department "
+    "leads the action; thin dashed: it takes part.",
+    "cooccurrence": "Department types; an edge's width is the number of actions the two share.",
+    "hierarchy": "Plans, national at the top. Filled boxes: held plans; pale dashed ellipses: cited plans.",
+}
+st.caption(
+    f"{g.number_of_nodes()} nodes · {g.number_of_edges()} edges · node size by {SIZES[size_by]}. "
+    + LEGEND[view]
+    + " Click a node to highlight its neighbours, double-click to focus it."
+)
+common.show_html_network(html_text, "650px")
+
+st.subheader("Nodes · 节点")
+table = common.node_table(g, centrality, SIZES[size_by])
+st.dataframe(table.drop(columns=["node"]), hide_index=True, width="stretch", key="net_nodes")
+
+labels = dict(zip(table["node"], table["label · 名称"], strict=True))
+chosen = st.selectbox(
+    "Look up a node · 查看节点",
+    list(labels),
+    format_func=lambda n: labels.get(n, n),
+    index=None,
+    placeholder="Choose a node (type to search)",
+    key="net_node",
+)
+if chosen is not None and chosen in g:
+    st.html(common.node_card(g, chosen))

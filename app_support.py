@@ -1,0 +1,399 @@
+"""Shared helpers of the explorer app (app.py + app_pages/*.py).
+
+* where the store and the plan texts are (``$KG_STORE`` / ``data/store``, ``$KG_PLANS`` / ``data/plans``);
+* building the store on first start, with a progress indicator, and opening it once per process
+  (``st.cache_resource``, keyed by the store's build stamp so a rebuild is picked up);
+* cached reads (``st.cache_data``) of the named queries the pages show;
+* Chinese/English labels from the ontology;
+* HTML helpers: every piece of document text is escaped before it goes into HTML.
+"""
+
+from __future__ import annotations
+
+# pandas, pyvis and altair are imported where they are used: the first page shows sooner.
+import html
+import inspect
+import os
+import threading
+import time
+from pathlib import Path
+
+import streamlit as st
+from rdflib import URIRef
+
+from kg.build import build, default_plans_dir, plan_files, read_build_info
+from kg.errors import KGError
+from kg.graph import LEVEL_ORDER, PolicyGraph
+from kg.store import default_spec, is_store_folder, prefixes, shorten, spec_kind
+
+ROOT = Path(__file__).resolve().parent
+PLANS_ENV = "KG_PLANS"
+UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
+
+_BUILD_LOCK = threading.Lock()
+
+
+# --------------------------------------------------------------------------- places
+
+
+def store_spec() -> str:
+    """``$KG_STORE`` or ``data/store`` (relative to the working folder, as for the ``kg`` command)."""
+    return str(default_spec())
+
+
+def plans_dir() -> Path:
+    """``$KG_PLANS`` or ``data/plans`` (the folder the app builds from and saves uploads under)."""
+    env = os.environ.get(PLANS_ENV)
+    return Path(env) if env else default_plans_dir()
+
+
+def uploads_dir() -> Path:
+    return plans_dir() / "uploads"
+
+
+def store_stamp(spec: str) -> str:
+    """Changes whenever the store is rebuilt (the build.json is rewritten by every build)."""
+    if spec_kind(spec) != "path":
+        return spec
+    info = Path(spec) / "build.json"
+    try:
+        st_ = info.stat()
+    except OSError:
+        return "missing"
+    return f"{st_.st_mtime_ns}-{st_.st_size}"
+
+
+@st.cache_resource(show_spinner=False)
+def favicon():
+    """A small icon drawn here: emoji and Material icons would make the browser fetch it from a CDN."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((2, 2, 62, 62), fill=(197, 48, 48, 255))
+    draw.rectangle((26, 12, 38, 52), fill="white")
+    draw.rectangle((12, 26, 52, 38), fill="white")
+    return img
+
+
+# --------------------------------------------------------------------------- opening / building
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _open(spec: str, stamp: str) -> PolicyGraph:
+    if spec_kind(spec) == "memory":
+        return PolicyGraph.open(store="memory")
+    return PolicyGraph.open(store=spec, read_only=True)
+
+
+def build_with_progress(spec: str, plans: Path | None = None) -> None:
+    """Build ``plans`` into the folder store ``spec``, showing what happens (one build at a time)."""
+    plans = plans or plans_dir()
+    with _BUILD_LOCK:
+        if is_store_folder(spec):  # another session built it while we waited
+            return
+        files = plan_files([plans])
+        with st.status(
+            f"Building the knowledge graph from {len(files)} plan files…", expanded=True
+        ) as status:
+            bar = st.progress(0.0, text="Reading and extracting the plan texts")
+            holder: dict = {}
+
+            def work():
+                kwargs = {}
+                if "progress" in inspect.signature(build).parameters:
+                    kwargs["progress"] = lambda done, total: holder.__setitem__("progress", (done, total))
+                try:
+                    holder["result"] = build([plans], spec, **kwargs)
+                except BaseException as e:  # reported below, in the script thread
+                    holder["error"] = e
+
+            t = threading.Thread(target=work, daemon=True)
+            start = time.perf_counter()
+            t.start()
+            while t.is_alive():
+                elapsed = time.perf_counter() - start
+                done, total = holder.get("progress", (0, len(files)))
+                if done < total:
+                    bar.progress(0.8 * done / max(total, 1), text=f"Extracted {done} of {total} plan texts")
+                else:
+                    # linking, SHACL validation and writing: no finer progress, creep towards the end
+                    frac = min(0.97, 0.8 + 0.02 * (elapsed - holder.setdefault("extracted_at", elapsed)))
+                    bar.progress(frac, text=f"Linking, validating and writing the store… {elapsed:.1f} s")
+                t.join(0.2)
+            if "error" in holder:
+                status.update(label="The build failed", state="error")
+                raise holder["error"]
+            res = holder["result"]
+            bar.progress(1.0, text="Done")
+            status.update(
+                label=(
+                    f"Built {res.documents} plans, {res.total_actions} actions, {res.triples:,} triples "
+                    f"in {res.seconds:.1f} s"
+                ),
+                state="complete",
+                expanded=False,
+            )
+
+
+def graph() -> PolicyGraph:
+    """The graph of the configured store, built first if the folder holds no store yet."""
+    spec = store_spec()
+    kind = spec_kind(spec)
+    if kind == "http":
+        raise KGError(f"{spec}: SPARQL endpoint stores are not supported by the explorer yet")
+    if kind == "path" and not is_store_folder(spec):
+        build_with_progress(spec)
+    return _open(spec, store_stamp(spec))
+
+
+def key() -> tuple[str, str]:
+    """The cache key of the data functions below: (store spec, build stamp)."""
+    spec = store_spec()
+    return spec, store_stamp(spec)
+
+
+def _pg(k: tuple[str, str]) -> PolicyGraph:
+    return _open(*k)
+
+
+def reset_caches() -> None:
+    _open.clear()
+    st.cache_data.clear()
+
+
+def rebuild(plans: Path | None = None) -> object:
+    """Rebuild the store from ``plans`` (atomic: a failed build leaves the store as it was)."""
+    spec = store_spec()
+    with _BUILD_LOCK:
+        if spec_kind(spec) == "memory":
+            raise KGError("the store is `memory`: nothing to rebuild on disk")
+        result = build([plans or plans_dir()], spec)
+    reset_caches()
+    return result
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@st.cache_data(show_spinner=False)
+def labels(k: tuple[str, str]) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """notation -> (zh, en) for levels and roles; zh label -> (zh, en) for themes; type -> (zh, en)."""
+    pg = _pg(k)
+
+    def pairs(q: str) -> dict:
+        res = pg.query(q)
+        return {str(r[0]): (str(r[1]), None if r[2] is None else str(r[2])) for r in res.rows}
+
+    scheme = """SELECT ?n ?zh ?en WHERE {{
+        ?c a {cls} ; skos:notation ?n ; skos:prefLabel ?zh .
+        FILTER(lang(?zh) = "zh")
+        OPTIONAL {{ ?c skos:prefLabel ?en FILTER(lang(?en) = "en") }}
+    }}"""
+    return {
+        "level": pairs(scheme.format(cls="hc:AdministrativeLevel")),
+        "role": pairs(scheme.format(cls="hc:Role")),
+        "theme": pairs(
+            """SELECT ?zh ?zh2 ?en WHERE { ?c a hc:Theme ; skos:prefLabel ?zh .
+               FILTER(lang(?zh) = "zh") BIND(?zh AS ?zh2)
+               OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") } }"""
+        ),
+    }
+
+
+def blank(value) -> bool:
+    """None, pandas NA/NaN or an empty string."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, float) and value != value:  # NaN
+        return True
+    return str(value) == ""
+
+
+def bilingual(pair: tuple[str, str | None] | None, fallback: str = "") -> str:
+    if not pair:
+        return fallback
+    zh, en = pair
+    return f"{zh} · {en}" if en and en != zh else zh
+
+
+def level_label(k, notation: str | None) -> str:
+    if blank(notation):
+        return ""
+    return bilingual(labels(k)["level"].get(str(notation)), str(notation))
+
+
+def role_label(k, notation: str | None) -> str:
+    if blank(notation):
+        return ""
+    return bilingual(labels(k)["role"].get(str(notation)), str(notation))
+
+
+def theme_label(k, zh: str | None) -> str:
+    if blank(zh):
+        return ""
+    return bilingual(labels(k)["theme"].get(str(zh)), str(zh))
+
+
+# --------------------------------------------------------------------------- cached reads
+
+
+def _frame(res):
+    return res.to_dataframe()
+
+
+@st.cache_data(show_spinner=False)
+def counts(k) -> dict:
+    return _pg(k).counts()
+
+
+@st.cache_data(show_spinner=False)
+def build_info(k) -> dict | None:
+    spec = k[0]
+    return read_build_info(spec) if spec_kind(spec) == "path" else None
+
+
+@st.cache_data(show_spinner=False)
+def plans_table(k):
+    """Every plan (held first), with 文号, issuer, date, level and region."""
+    return _frame(_pg(k).named("plans"))
+
+
+@st.cache_data(show_spinner=False)
+def hierarchy_table(k):
+    return _pg(k).hierarchy()
+
+
+@st.cache_data(show_spinner=False)
+def held_plans(k) -> list[dict]:
+    """Held plans, lowest level first then by region: dicts with plan (full IRI), title, region, level, doc."""
+    res = _pg(k).named("hierarchy")
+    out = []
+    for row in res.rows:
+        r = dict(zip(res.vars, row, strict=True))
+        if r.get("held"):
+            out.append(
+                {
+                    "plan": str(r["plan"]),
+                    "title": r.get("title") or "",
+                    "region": r.get("region") or "",
+                    "level": r.get("levelName") or "",
+                    "rank": r.get("rank") if r.get("rank") is not None else 99,
+                    "doc": r.get("docNumber") or "",
+                }
+            )
+    seen, unique = set(), []
+    for p in out:
+        if p["plan"] not in seen:
+            seen.add(p["plan"])
+            unique.append(p)
+    return sorted(unique, key=lambda p: (-int(p["rank"]), p["region"], p["title"]))
+
+
+def plan_option(p: dict) -> str:
+    doc = f"（{p['doc']}）" if p.get("doc") else ""
+    return f"{p['region']} — {p['title']}{doc}"
+
+
+@st.cache_data(show_spinner=False)
+def levels_present(k) -> list[str]:
+    present = set(counts(k).get("plans_by_level", {}))
+    held_levels = {p["level"] for p in held_plans(k)}
+    return [lv for lv in LEVEL_ORDER if lv in present and lv in held_levels]
+
+
+@st.cache_data(show_spinner=False)
+def top_departments(k, level: str | None, plan: str | None, role: str):
+    return _pg(k).top_departments(level=level, plan=plan, role=role)
+
+
+@st.cache_data(show_spinner=False)
+def department_actions(k, type_iri: str, level: str | None, plan: str | None, role: str):
+    return _pg(k).department_actions(department_type=type_iri, level=level, plan=plan, role=role)
+
+
+@st.cache_data(show_spinner=False)
+def plan_actions(k, plan_iri: str) -> list[dict]:
+    res = _pg(k).named("plan_actions", plan=URIRef(plan_iri))
+    return [dict(zip(res.vars, row, strict=True)) for row in res.rows]
+
+
+@st.cache_data(show_spinner=False)
+def trace(k, plan_iri: str, action: str) -> list[dict]:
+    return [h.as_dict() for h in _pg(k).trace(place=plan_iri, action=action)]
+
+
+@st.cache_data(show_spinner=False)
+def action_texts(k, iris: tuple[str, ...]) -> dict[str, str]:
+    """hc:text of each action IRI (IRIs bound through VALUES terms, never pasted as text)."""
+    if not iris:
+        return {}
+    out: dict[str, str] = {}
+    q = "SELECT ?text WHERE { ?action hc:text ?text }"
+    for iri in iris:
+        res = _pg(k).query(q, bindings={"action": URIRef(iri)})
+        if res.rows:
+            out[iri] = str(res.rows[0][0])
+    return out
+
+
+@st.cache_data(show_spinner=False)
+def indicator_names(k) -> list[str]:
+    """Indicator names with targets, a leading 全国/全市/全省… removed, most plans first."""
+    res = _pg(k).query(
+        """SELECT ?name (COUNT(DISTINCT ?plan) AS ?plans) WHERE {
+             ?plan hc:hasIndicator ?i . ?i rdfs:label ?name ; hc:hasTarget ?t }
+           GROUP BY ?name"""
+    )
+    score: dict[str, int] = {}
+    for name, n in res.rows:
+        base = strip_scope(str(name))
+        score[base] = score.get(base, 0) + int(n)
+    return sorted(score, key=lambda s: (-score[s], s))
+
+
+def strip_scope(name: str) -> str:
+    for prefix in ("全国", "全省", "全市", "全县", "全区", "全镇", "全乡"):
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            return name[len(prefix) :]
+    return name
+
+
+@st.cache_data(show_spinner=False)
+def targets(k, indicator: str):
+    return _pg(k).targets(indicator=indicator)
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def esc(value) -> str:
+    """Text for HTML: always escaped (document text is data, never markup)."""
+    return html.escape("" if blank(value) else str(value), quote=True)
+
+
+def mark_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` as HTML with ``<mark class=CLS>`` around the given (start, end, cls) spans.
+
+    Each segment is escaped on its own, so the markup added here is the only markup in the result.
+    """
+    spans = sorted(s for s in spans if s[0] < s[1])
+    out, pos = [], 0
+    for a, b, cls in spans:
+        if a < pos:
+            continue  # overlapping: keep the first
+        out.append(esc(text[pos:a]))
+        out.append(f'<mark class="{esc(cls)}">{esc(text[a:b])}</mark>')
+        pos = b
+    out.append(esc(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def short(iri: str | None) -> str:
+    return "" if iri is None else shorten(str(iri), prefixes())
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    st.title(title)
+    if caption:
+        st.caption(caption)
