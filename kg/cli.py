@@ -9,6 +9,7 @@
     kg top-departments [--level L] [--plan P] [--role lead|any|participant] [--limit N] [--json]
     kg trace PLACE ACTION [--json]
     kg hierarchy | kg coverage | kg targets INDICATOR   [--json]
+    kg serve [--host 127.0.0.1] [--port 7878] [--timeout S] [--limit ROWS] [--store PATH]
 
 ``--store`` takes a folder (default ``$KG_STORE`` or ``data/store``) or ``memory`` (the corpus in
 ``data/plans`` is then built in memory first). Expected errors print one line, ``kg: error: ...``,
@@ -373,6 +374,30 @@ def cmd_targets(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    import signal
+
+    from kg.serve import serve
+    from kg.store import default_spec, is_store_folder, spec_kind
+
+    spec = str(default_spec() if args.store is None else args.store)
+    if spec_kind(spec) != "path":
+        raise KGError(f"{spec}: kg serve serves a built store folder (run kg build first)")
+    if not is_store_folder(spec):
+        raise KGError(f"{spec}: no store here (run `kg build --store {spec}` first)")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    serve(
+        spec,
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        limit=args.limit,
+        max_request_bytes=args.max_request_bytes,
+        max_concurrent=args.max_concurrent,
+    )
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -464,6 +489,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _store_arg(p)
 
+    p = sub.add_parser("serve", help="serve the built graph as a read-only SPARQL endpoint")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
+    )
+    p.add_argument("--port", type=int, default=7878)
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per query (default 30)")
+    p.add_argument(
+        "--limit", type=int, default=10_000, metavar="ROWS", help="rows per answer (default 10000)"
+    )
+    p.add_argument("--max-request-bytes", type=int, default=64 * 1024, metavar="N")
+    p.add_argument("--max-concurrent", type=int, default=4, metavar="N", help="queries running at once")
+    _store_arg(p)
+
     sub.add_parser(
         "eval", help="score extraction against the gold annotations (see kg eval --help)", add_help=False
     )
@@ -489,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
             "hierarchy": cmd_hierarchy,
             "coverage": cmd_coverage,
             "targets": cmd_targets,
+            "serve": cmd_serve,
         }[args.command](args)
     except KGError as e:
         print(f"{PROG}: error: {_one_line(str(e))}", file=sys.stderr)
