@@ -203,14 +203,16 @@ def _one_line(message: str) -> str:
     return "; ".join(line.strip() for line in message.splitlines() if line.strip())
 
 
-def _link_graphs(records: list) -> dict[URIRef, Graph]:
-    """The corpus-level graphs: cross-document links (``graph/links``) and the curated reference plans."""
+def _link_graphs(records: list) -> dict[URIRef, list]:
+    """The corpus-level graphs, as triple lists: cross-document links (``graph/links``) and the
+    curated reference plans."""
     from kg.link.linker import link
-    from kg.rdf import LINKS_GRAPH, links_to_graph, reference_graphs
+    from kg.rdf import LINKS_GRAPH, links_triples, record_triples, reference_graph_iri
 
     links = link(records)
-    out = {LINKS_GRAPH: links_to_graph(links)}
-    out.update(reference_graphs(links))
+    out = {LINKS_GRAPH: links_triples(links)}
+    for r in links.reference:
+        out[reference_graph_iri(r)] = record_triples(r, reference=True)
     return out
 
 
@@ -231,7 +233,7 @@ def _files_behind(message: str, graphs: dict[URIRef, Graph], files: dict[URIRef,
         node = URIRef(pm[prefix] + local)
         for iri, g in graphs.items():
             name = files.get(iri)
-            if name and name not in found and (node, None, None) in g:
+            if name and name not in found and any(t[0] == node for t in g):
                 found.append(name)
     return found
 
@@ -311,7 +313,7 @@ def build(
     while documents are extracted. Raises ExtractionError / ValidationError / KGError; on any of them
     nothing has been written.
     """
-    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, graph_iri, ontology_graph, record_plan_iri, record_to_graph
+    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, graph_iri, ontology_graph, record_plan_iri, record_triples
 
     start = time.perf_counter()
     files = plan_files(paths)
@@ -344,21 +346,18 @@ def build(
             iri for iri, r in doc_iris.items() if old_files.get(str(iri), {}).get("sha256") != r.sha256
         ]
         removed = [URIRef(g) for g in old_files if URIRef(g) not in doc_iris]
-        doc_graphs = {iri: record_to_graph(doc_iris[iri]) for iri in (changed if previous else doc_iris)}
+        doc_graphs = {iri: record_triples(doc_iris[iri]) for iri in (changed if previous else doc_iris)}
 
         check = dict(doc_graphs)
         check.update(link_graphs)
-        check[ONTOLOGY_GRAPH] = ontology_graph()
+        check[ONTOLOGY_GRAPH] = list(ontology_graph())
         if previous:
             plans = [record_plan_iri(doc_iris[iri]) for iri in doc_graphs]
             union, focus = incremental_check(folder, doc_graphs, link_graphs, plans)
-            union += check[ONTOLOGY_GRAPH]
+            union += ontology_graph()
+            conforms, message = _validate(union, focus)
         else:
-            union, focus = Graph(), None
-            for g in check.values():
-                for t in g:
-                    union.add(t)
-        conforms, message = _validate(union, focus)
+            conforms, message = _validate_all(check)
         if not conforms:
             culprits = _files_behind(message, check, {graph_iri(r.file): r.file for r in records})
             where = f" ({', '.join(culprits)})" if culprits else ""
@@ -447,6 +446,28 @@ def _renamed(record, name: str):
     return dataclasses.replace(record, file=name)
 
 
+def _validate_all(graphs: dict[URIRef, list]) -> tuple[bool, str]:
+    """Validate the union of the graphs: as N-Triples text when the validator reads text (no rdflib
+    graph is built: the fast path of large builds), else as one rdflib graph."""
+    from kg import validate as validation
+    from kg.rdf import nt_term
+
+    if hasattr(validation, "validate_text"):
+        seen: set = set()
+        lines = []
+        for triples in graphs.values():
+            for t in triples:
+                if t not in seen:
+                    seen.add(t)
+                    lines.append(f"{nt_term(t[0])} {nt_term(t[1])} {nt_term(t[2])} .\n")
+        return validation.validate_text("".join(lines))
+    union = Graph()
+    for triples in graphs.values():
+        for t in triples:
+            union.add(t)
+    return validation.validate(union)
+
+
 def _validate(graph: Graph, focus: set[URIRef] | None = None) -> tuple[bool, str]:
     from kg.validate import validate
 
@@ -456,7 +477,7 @@ def _validate(graph: Graph, focus: set[URIRef] | None = None) -> tuple[bool, str
 
 
 def incremental_check(
-    folder: Path, doc_graphs: dict[URIRef, Graph], link_graphs: dict[URIRef, Graph], plans: list[URIRef]
+    folder: Path, doc_graphs: dict[URIRef, list], link_graphs: dict[URIRef, list], plans: list[URIRef]
 ) -> tuple[Graph, set[URIRef]]:
     """What an incremental build validates: (data graph, focus nodes).
 
@@ -466,28 +487,27 @@ def incremental_check(
     region) taken from the new links and reference graphs or, for unchanged documents, from the store:
     enough for the shapes to check the links, without validating the whole corpus again.
     """
-    from kg.rdf import LINKS_GRAPH
     from kg.store import OxigraphStore, _from_ox
 
-    links = link_graphs.get(LINKS_GRAPH, Graph())
+    by_subject: dict = {}
+    for triples in link_graphs.values():
+        for t in triples:
+            by_subject.setdefault(t[0], []).append(t)
     focus: set[URIRef] = set()
     data = Graph()
-    for g in doc_graphs.values():
-        for t in g:
+    for triples in doc_graphs.values():
+        for t in triples:
             data.add(t)
             focus.add(t[0])
     prefixes = tuple(str(p) for p in plans)
-    for subject in set(links.subjects()):
-        if isinstance(subject, URIRef) and str(subject).startswith(prefixes):
-            focus.add(subject)
-            for t in links.triples((subject, None, None)):
-                data.add(t)
+    for subject in [x for x in by_subject if isinstance(x, URIRef) and str(x).startswith(prefixes)]:
+        focus.add(subject)
+        for t in by_subject[subject]:
+            data.add(t)
     pointed = {o for _, _, o in data if isinstance(o, URIRef) and o not in focus}
-    new_graphs = [links, *(g for iri, g in link_graphs.items() if iri != LINKS_GRAPH)]
     for node in pointed:
-        for g in new_graphs:
-            for t in g.triples((node, None, None)):
-                data.add(t)
+        for t in by_subject.get(node, ()):
+            data.add(t)
     # The stored description of those nodes, from the graphs this build keeps as they are.
     rewritten = {str(g) for g in [*doc_graphs, *link_graphs]}
     import pyoxigraph as ox

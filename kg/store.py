@@ -644,14 +644,26 @@ class OxigraphStore(Store):
         if self.path is not None:
             store.flush()
 
+    BULK_CHUNK = 32 * 2**20  # characters of N-Quads per bulk load: few, large loads are fastest
+
     def load_graphs(self, graphs: dict[URIRef, Iterable[Triple]]) -> None:
-        """Add graphs: written as N-Quads and parsed by Oxigraph's bulk loader (fast), or term by
+        """Add graphs: written as N-Quads and parsed by Oxigraph's bulk loader in a few large chunks
+        (each bulk load writes and ingests its own files, so one per graph would be slow), or term by
         term when a graph holds blank nodes (which N-Quads would rename)."""
         import pyoxigraph as ox
 
         from kg.rdf import nquads
 
         store = self._live()
+        chunk: list[str] = []
+        size = 0
+
+        def flush() -> None:
+            nonlocal chunk, size
+            if chunk:
+                store.bulk_load("".join(chunk).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            chunk, size = [], 0
+
         for iri, graph in graphs.items():
             try:
                 text = nquads(graph, iri)
@@ -659,7 +671,11 @@ class OxigraphStore(Store):
                 g = ox.NamedNode(str(iri))
                 store.extend(ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), g) for s, p, o in graph)
                 continue
-            store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            chunk.append(text)
+            size += len(text)
+            if size >= self.BULK_CHUNK:
+                flush()
+        flush()
 
     def _query(self, text: str, user_text: str, offset: int, deadline: _Deadline) -> QueryResult:
         import pyoxigraph as ox
@@ -787,6 +803,8 @@ class HttpStore(Store):
             if graph_iri is None
             else f"{self.store_url}?graph={quote(str(graph_iri), safe='')}"
         )
+        if not isinstance(graph, Graph):
+            graph = _as_rdflib(graph)
         body = graph.serialize(format="nt", encoding="utf-8")
         try:
             self._request("PUT", target, body, {"Content-Type": "application/n-triples"}, None)
@@ -803,7 +821,8 @@ class HttpStore(Store):
         if not self.query("ASK { ?s ?p ?o }", add_known_prefixes=False).boolean:
             union = Graph()
             for g in graphs.values():
-                union += g
+                for t in g:
+                    union.add(t)
             self._put_graph(None, union)
 
     # -- reading
@@ -843,6 +862,13 @@ class HttpStore(Store):
     def graphs(self) -> list[URIRef]:
         res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", add_known_prefixes=False)
         return sorted(row[0] for row in res.terms)
+
+
+def _as_rdflib(triples: Iterable[Triple]) -> Graph:
+    g = Graph()
+    for t in triples:
+        g.add(t)
+    return g
 
 
 class _HttpError(Exception):
