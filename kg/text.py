@@ -27,6 +27,20 @@ _WIDE = CJK + "\u3000-\u303f\uff00-\uffef“”‘’《》«»·—…"
 _CJK_RE = re.compile(f"[{CJK}]")
 
 
+_CUT_SHORT = ("unexpected end of data", "truncated data", "incomplete multibyte sequence")
+
+
+def _decode(data: bytes, name: str) -> str:
+    """data.decode(name), tolerating a last character cut in half (a file truncated mid-character)."""
+    try:
+        return data.decode(name)
+    except UnicodeDecodeError as exc:
+        rest = exc.object  # for utf-8-sig, the bytes after the BOM
+        if exc.reason in _CUT_SHORT and exc.end == len(rest) and len(rest) - exc.start <= 3:
+            return rest[: exc.start].decode(name)
+        raise
+
+
 def decode(data: bytes, file: str) -> tuple[str, str]:
     """Decode a document, returning (text, encoding name); raise ExtractionError if it is not text."""
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -35,19 +49,20 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
-                text, encoding = data.decode(name), name.replace("-sig", "")
+                text, encoding = _decode(data, name), name.replace("-sig", "")
             except UnicodeDecodeError as exc:
                 raise ExtractionError(file, f"invalid {name} text ({exc.reason})") from None
             break
     if text is None:
         try:
-            text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+            text, encoding = _decode(data, "utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            not_utf8 = exc.start
             # Without a BOM, UTF-16 and GB18030 are told apart by which reading looks like Chinese prose.
             candidates = []
             for name, label in (("utf-16-le", "utf-16"), ("utf-16-be", "utf-16"), ("gb18030", "gb18030")):
                 try:
-                    decoded = data.decode(name)
+                    decoded = _decode(data, name)
                 except UnicodeDecodeError:
                     continue
                 candidates.append((_plausibility(decoded), decoded, label))
@@ -56,7 +71,11 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
                 if score >= 0.8:
                     text, encoding = best, label
     if text is None:
-        raise ExtractionError(file, "binary content, not a text document (no known encoding fits)")
+        raise ExtractionError(
+            file,
+            "binary content or mixed encodings, not a text document "
+            f"(no known encoding fits; not UTF-8 from byte {not_utf8})",
+        )
     text = text.lstrip("\ufeff")
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
     if controls > max(2, len(text) // 200):
@@ -118,7 +137,8 @@ def normalize_chars(text: str) -> str:
     return _DIGIT_DOT.sub(".", text)
 
 
-_SPACE_AROUND_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t]+|[ \t]+(?=[{_WIDE}])")
+# (?<![ \t]): a run of spaces is only tried from its start (linear on long runs of spaces).
+_SPACE_AROUND_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t]+|(?<![ \t])[ \t]+(?=[{_WIDE}])")
 _SPACE_IN_NUMBER_UNIT = re.compile(r"(?<=[\d%‰])[ \t]+(?=[\d%‰/])|(?<=/)[ \t]+(?=\d)")
 
 
@@ -157,7 +177,7 @@ _TERMINAL = tuple("。！？!?；;）)〕】.")
 def cn_number(s: str) -> int | None:
     """Chinese numeral (一 … 九十九) or Arabic digits -> int."""
     s = s.strip()
-    if s.isdigit():
+    if s.isdecimal():  # not isdigit(): int() refuses ² and ①, which isdigit() accepts
         return int(s)
     digits = {
         "零": 0,
@@ -206,21 +226,21 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
     or the previous paragraph already ended with closing punctuation. Blank lines are
     ignored: PDF extractions put them between the halves of a broken sentence.
     """
-    paras: list[list] = []  # [text, first line index, closed]
+    paras: list[list] = []  # [lines (non-empty, joined at the end), first line index, closed]
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
             continue
         starts_block = bool(_BLOCK_START.match(line)) or is_heading_line(line)
-        if paras and not starts_block and not paras[-1][2] and not paras[-1][0].endswith(_TERMINAL):
-            paras[-1][0] += line
+        if paras and not starts_block and not paras[-1][2] and not paras[-1][0][-1].endswith(_TERMINAL):
+            paras[-1][0].append(line)  # a list, not +=: joining many broken lines must stay linear
             closed = False
         else:
-            paras.append([line, i, False])
+            paras.append([[line], i, False])
             closed = is_heading_line(line)
         if closed:
             paras[-1][2] = True
-    return [Paragraph(collapse_spaces(t), i) for t, i, _ in paras]
+    return [Paragraph(collapse_spaces("".join(t)), i) for t, i, _ in paras]
 
 
 def split_top_level(text: str, seps: str) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kg.errors import ExtractionError
 from kg.extract.cites import extract_cites
-from kg.extract.departments import annex_for, annex_rows, inline_groups, merge_assignments
+from kg.extract.departments import annex_for, annex_rows, inline_group_spans, merge_assignments, without_spans
 from kg.extract.meta import extract_meta
 from kg.extract.structure import action_blocks, normalize_action_name, split_sections
 from kg.extract.tables import TableRow, find_tables
@@ -58,7 +58,8 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
     indicators: list[Indicator] = []
     pending: list[tuple[str, int | None, RawTarget]] = []
     for block in blocks:
-        groups = inline_groups(block.text)
+        spans = inline_group_spans(block.text)
+        groups = [block.text[a:b] for a, b in spans]
         source = "inline" if groups else None
         if not groups and (row := annex_for(block.ordinal, block.name, annex)):
             groups, source = [row], "annex"
@@ -73,9 +74,8 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
                 dept_text=tuple(groups),
             )
         )
-        prose = block.text
-        for group in groups if source == "inline" else ():
-            prose = prose.replace(group, "")
+        # The inline groups cut out by position (one str.replace per group is quadratic).
+        prose = without_spans(block.text, spans) if source == "inline" else block.text
         dated, in_body = paragraph_targets(prose)
         pending += [("target_sentence", block.ordinal, t) for t in dated]
         pending += [("action_text", block.ordinal, t) for t in in_body]

@@ -8,6 +8,7 @@ are merely mentioned (达到《国民体质测定标准》, 推广《母子健�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from difflib import SequenceMatcher
 
 from kg.extract.meta import DOC_NUMBER, normalize_doc_number
@@ -25,11 +26,17 @@ _BASIS_PREFIX = re.compile(r"^.*(?:贯彻|落实|根据|依据|依照|遵照|按
 _DOC_AFTER = re.compile(r"^\s*[（(]\s*(" + DOC_NUMBER.pattern + r")\s*[）)]")
 
 
-def _clause_start(text: str, pos: int) -> int:
-    start = 0
-    for m in _CLAUSE_BOUNDARY.finditer(text, 0, pos):
-        start = m.end()
-    return start
+# Bounds that keep hostile documents (thousands of titles in one sentence) linear; real plans
+# cite a few dozen documents at most, in sentences of a few hundred characters.
+_MAX_TITLES = 100  # distinct cited titles examined per document; further new titles are ignored
+_MAX_SOURCE = 1000  # characters of the sentence kept as a cite's source on each side of the title
+_ISSUER_WINDOW = 64  # an issuer written before a title ends within this many characters of it
+
+
+def _positions(pattern: re.Pattern, text: str) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the matches of `pattern` in `text`, for bisecting."""
+    spans = [m.span() for m in pattern.finditer(text)]
+    return [a for a, _ in spans], [b for _, b in spans]
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -38,29 +45,45 @@ def _same_title(a: str, b: str) -> bool:
 
 def extract_cites(paras: list[Paragraph]) -> tuple[Citation, ...]:
     found: list[dict] = []
+    similar: dict[str, tuple[int | None, int]] = {}  # title -> (first similar cite, cites checked)
     for p in paras:
         text = p.text
+        if "《" not in text and "«" not in text:
+            continue
+        # Clause boundaries, basis verbs and full stops located once per paragraph, then bisected:
+        # scanning back from every title is quadratic in a long paragraph full of titles.
+        _, boundaries = _positions(_CLAUSE_BOUNDARY, text)
+        verb_starts, verb_ends = _positions(_BASIS_BEFORE, text)
+        stops = [i for i, c in enumerate(text) if c in "。."]
+        full_stops = [i for i in stops if text[i] == "。"]
         for m in _TITLE.finditer(text):
             title = re.sub(r"\s+", "", m.group(1) or m.group(2))
-            before = text[_clause_start(text, m.start()) : m.start()]
+            k = bisect_left(boundaries, m.start() + 1) - 1
+            clause_start = boundaries[k] if k >= 0 else 0
             after = text[m.end() : m.end() + 40]
             # Titles listed together (《A》、《B》和《C》) share the clause's verb.
-            if not (_BASIS_BEFORE.search(before) or _BASIS_AFTER.match(_skip_titles(after))):
+            v = bisect_left(verb_starts, clause_start)
+            verb_before = v < len(verb_starts) and verb_ends[v] <= m.start()
+            if not (verb_before or _BASIS_AFTER.match(_skip_titles(after))):
+                continue
+            if title not in similar and len(similar) >= _MAX_TITLES:
                 continue
             doc = _DOC_AFTER.match(after)
+            before = text[max(clause_start, m.start() - _ISSUER_WINDOW) : m.start()]
             issuer = _ISSUER_BEFORE.search(_BASIS_PREFIX.sub("", before))
-            sentence_start = max(text.rfind("。", 0, m.start()), text.rfind(".", 0, m.start()))
-            sentence_end = text.find("。", m.end())
-            source = text[sentence_start + 1 : sentence_end + 1 if sentence_end >= 0 else len(text)]
+            s = bisect_left(stops, m.start()) - 1
+            sentence_start = max(stops[s] if s >= 0 else -1, m.start() - _MAX_SOURCE - 1)
+            e = bisect_left(full_stops, m.end())
+            sentence_end = min(full_stops[e] if e < len(full_stops) else len(text), m.end() + _MAX_SOURCE)
             entry = {
                 "title": title,
                 "doc_number": normalize_doc_number(doc.group(1)) if doc else None,
                 "doc_number_raw": doc.group(1) if doc else None,
                 "issuer": issuer.group(1) if issuer else None,
-                "source": source.strip(),
+                "source": text[sentence_start + 1 : sentence_end + 1].strip(),
                 "variants": [],
             }
-            _merge(found, entry)
+            _merge(found, entry, similar)
     return tuple(
         Citation(
             title=c["title"],
@@ -86,13 +109,25 @@ def _skip_titles(after: str) -> str:
         rest = rest2
 
 
-def _merge(found: list[dict], entry: dict) -> None:
-    for c in found:
-        same_doc = entry["doc_number"] and c["doc_number"] == entry["doc_number"]
-        if same_doc or _same_title(c["title"], entry["title"]):
-            if entry["title"] != c["title"] and entry["title"] not in c["variants"]:
-                c["variants"].append(entry["title"])
-            for key in ("doc_number", "doc_number_raw", "issuer"):
-                c[key] = c[key] or entry[key]
-            return
-    found.append(entry)
+def _merge(found: list[dict], entry: dict, similar: dict[str, tuple[int | None, int]]) -> None:
+    """Merge into the first cite with the same 文号 or a similar title, else append.
+
+    `similar` caches, per title, the first cite with a similar title and how many cites were
+    compared, so each title is compared with each cite once (titles of cites never change).
+    """
+    title, doc = entry["title"], entry["doc_number"]
+    first, checked = similar.get(title, (None, 0))
+    if first is None:
+        first = next((k for k in range(checked, len(found)) if _same_title(found[k]["title"], title)), None)
+        similar[title] = (first, len(found))
+    if doc:
+        limit = len(found) if first is None else first
+        first = next((k for k in range(limit) if found[k]["doc_number"] == doc), first)
+    if first is None:
+        found.append(entry)
+        return
+    c = found[first]
+    if title != c["title"] and title not in c["variants"]:
+        c["variants"].append(title)
+    for key in ("doc_number", "doc_number_raw", "issuer"):
+        c[key] = c[key] or entry[key]

@@ -123,9 +123,24 @@ def is_assignment_group(text: str) -> bool:
     return org_like / len(pairs) >= 0.6
 
 
+def inline_group_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the assignment groups written inside an action's text, in order."""
+    return [(a, b) for a, b in bracket_groups(text) if is_assignment_group(text[a:b])]
+
+
 def inline_groups(text: str) -> list[str]:
     """The assignment groups written inside an action's text, in order."""
-    return [text[a:b] for a, b in bracket_groups(text) if is_assignment_group(text[a:b])]
+    return [text[a:b] for a, b in inline_group_spans(text)]
+
+
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the (ordered, disjoint) spans cut out, in one pass."""
+    kept, pos = [], 0
+    for a, b in spans:
+        kept.append(text[pos:a])
+        pos = b
+    kept.append(text[pos:])
+    return "".join(kept)
 
 
 def merge_assignments(groups: list[str]) -> tuple[Assignment, ...]:
@@ -151,7 +166,8 @@ def annex_rows(lines: list[str]) -> dict[int, tuple[str, str]]:
         if "\t" not in line:
             continue
         cells = [c.strip() for c in line.split("\t") if c.strip()]
-        if len(cells) < 3 or not cells[0].isdigit():
+        # isdecimal, not isdigit (int() refuses ① and ²); a row number is short (int() refuses 4300 digits).
+        if len(cells) < 3 or not cells[0].isdecimal() or len(cells[0]) > 6:
             continue
         name, assignment = cells[1], "，".join(cells[2:])
         if name.endswith("行动") and is_assignment_group(assignment):

@@ -66,10 +66,15 @@ def _title_region(title: str) -> str | None:
     return None
 
 
+_MAX_HEALTHY_NAMES = 8
+
+
 def _healthy_x(title: str, text: str) -> str | None:
     """健康淄博 -> 淄博市 when the text names 淄博市 (the most frequent suffix wins)."""
     names = [x for x in re.findall(r"健康([\u4e00-\u9fff]{2,4}?)(?:建设|行动)", title) if x != "中国"]
-    for name in reversed(names):
+    # Each name costs a pass over the text: try the last few distinct ones (a title names one or two;
+    # a header of thousands of short lines would make this quadratic).
+    for name in list(dict.fromkeys(reversed(names)))[:_MAX_HEALTHY_NAMES]:
         counts = Counter(re.findall(rf"{name}(省|市|县|区|镇|乡|街道)", text))
         if counts:
             return name + counts.most_common(1)[0][0]

@@ -30,6 +30,9 @@ _ANNUAL = re.compile(rf"力争?每年(?:平均)?(降低|下降|减少|提高)\s*
 _NUMERIC_CELL = re.compile(rf"^([≥≤><])?\s*({NUM})(%|‰)?(及以上|以上|及以下|以下|左右)?$")
 _BASELINE_YEAR = re.compile(r"\(((?:19|20)\d{2})年\)$")
 _NOTE_BASE_YEAR = re.compile(r"未注明年份.{0,12}?((?:19|20)\d{2})年")
+# Bounds that keep the scans linear on hostile documents (a header line followed by pages of prose).
+_MAX_HEADER_LINES = 40  # a tab-led header is a few cells, each on a line or two
+_MAX_CELL = 100  # characters of a wrapped cell (the seeds: 13); a longer run of words is prose, not one cell
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ def _header_at(lines: list[str], i: int):
         cells: list[str] = []
         j = i
         while j < len(lines):
+            if j - i >= _MAX_HEADER_LINES:
+                return None
             if lines[j].startswith("\t"):
                 cell = lines[j].strip()
                 if cell == "1":
@@ -169,15 +174,16 @@ def _with_default_year(row: TableRow, year: int | None) -> TableRow:
 
 
 def _tabbed_rows(body: list[str], cols: _Columns) -> list[TableRow]:
-    cells: list[str] = []
+    parts: list[list[str]] = []  # each cell's pieces, joined once (+= on a long cell is quadratic)
     for line in body:
         if line.startswith("\t"):
             pieces = [c.strip() for c in line[1:].split("\t")]
             while len(pieces) > 1 and not pieces[-1]:
                 pieces.pop()
-            cells.extend(pieces)
-        elif cells:
-            cells[-1] += line.strip()
+            parts.extend([c] for c in pieces)
+        elif parts:
+            parts[-1].append(line.strip())
+    cells = ["".join(c) for c in parts]
     rows, k, expected = [], 0, 1
     category = None
     while k + cols.count <= len(cells):
@@ -222,7 +228,8 @@ def _spaced_rows(body: list[str], cols: _Columns) -> list[TableRow]:
             continue
         if _HEADER_KEY.search(tokens[0]):
             continue
-        starts_row = tokens[0].isdigit() and int(tokens[0]) == expected
+        # isdecimal, not isdigit (int() refuses ① and ²); a row number is short (int() refuses 4300 digits).
+        starts_row = tokens[0].isdecimal() and len(tokens[0]) <= 6 and int(tokens[0]) == expected
         if starts_row and groups and _value_count(groups[-1][1]) < n_values:
             starts_row = False  # a number inside the previous row's cells, not a new row
         if starts_row:
@@ -277,6 +284,8 @@ def _merge_cells(tokens: list[str]) -> list[str]:
         carry = ""
         if _is_value_cell(t) or _QUAL_DONE.search(t) or _ANNUAL.search(t) or re.search(r"\d", t):
             cells.append(t)
+        elif len(t) > _MAX_CELL:
+            cells.append(t)  # prose, not a wrapped cell: carrying it on would be quadratic
         else:
             carry = t
     if carry:

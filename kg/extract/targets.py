@@ -28,9 +28,11 @@ _VERB = (
     r"提升到|提升至|提高到|提高至|增长到|增加到|下降到|下降至|降低到|降低至|降到|降至|减少到|"
     r"达到|达|控制在|保持在|稳定在|维持在|在|为|提高|提升|增长|增加|降低|下降|减少"
 )
+# (?<!\d): values never start inside a run of digits (the leftmost match would start earlier), so
+# a long run of digits is tried once, not from each of its digits.
 _NUMERIC_PREDICATE = re.compile(
     rf"(?P<adv>分别|均|都)?(?P<strive>力争)?(?P<every>每年(?:平均)?)?(?P<verb>{_VERB})?"
-    rf"(?P<values>{_VALUE_LIST})$"
+    rf"(?<!\d)(?P<values>{_VALUE_LIST})$"
 )
 _RELATIVE_PREDICATE = re.compile(
     rf"(?P<adv>分别|均)?在(?P<rel>(?:\d{{4}}年|现有)(?:(?:和|、)\d{{4}}年)?)(?:的)?基础上"
@@ -53,6 +55,10 @@ _YEARS = re.compile(
 _UNDATED_DEADLINE = re.compile(r"^(?P<year>\d{4})年(?:底|末)?前")
 _LEADING_NOISE = re.compile(r"^(?:并|且|其中|同时|确保|保证|切实保证|保障|力争|使|努力使)")
 _NO_NAME = re.compile(r"^[\W\d_]*$")
+# A clause (text between commas) that states a target is short; the seeds' longest is 77 characters.
+# Longer "clauses" (a page without commas) are not parsed: the predicate patterns are anchored at
+# the clause's end and would be retried from every position.
+MAX_CLAUSE = 200
 _UNIT_ALIASES = {"1/10万": "/10万", "个百分点": "百分点", "时": "小时"}
 
 
@@ -123,7 +129,7 @@ def parse_clause(
 ) -> list[tuple[str, int | None, str, str, str | None, str | None, tuple]]:
     """One clause -> [(name, year, value, comparator, unit, kind, relative_to)]; [] if it states no target."""
     clause = clause.strip().rstrip("。.;；")
-    if not clause:
+    if not clause or len(clause) > MAX_CLAUSE:
         return []
     slots: list[int | None] = list(years) or [None]
 
@@ -227,7 +233,7 @@ def dated_sentence_targets(sentence: str, *, numeric_only: bool = False) -> list
 
 
 _BODY_NUMERIC = re.compile(
-    rf"(?P<verb>不少于|不低于|不超过|不高于|达到|掌握)?(?P<num>{NUM})(?P<unit>小时|项|%)(?P<suffix>{SUFFIX})?"
+    rf"(?P<verb>不少于|不低于|不超过|不高于|达到|掌握)?(?<!\d)(?P<num>{NUM})(?P<unit>小时|项|%)(?P<suffix>{SUFFIX})?"
 )
 _DEADLINE_QUAL = re.compile(rf"(?P<q>{_QUAL_HEAD}(?:建成|建立|覆盖|实现|完成))")
 
@@ -237,6 +243,8 @@ def body_targets(sentence: str) -> list[RawTarget]:
     out: list[RawTarget] = []
     for clause in split_top_level(sentence.rstrip("。.;；"), "，,;；"):
         clause = clause.strip()
+        if len(clause) > MAX_CLAUSE:
+            continue
         dm = _UNDATED_DEADLINE.match(clause)
         if dm:
             rest = clause[dm.end() :]
