@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import RDF, BNode, Dataset, Graph, Literal, Node, URIRef
 from rdflib.graph import ConjunctiveGraph
@@ -148,9 +150,11 @@ def _fast_shapes():
     return _cached("shapes", SHAPES_FILE, compile_shapes)
 
 
-def _ontology_nt() -> str:
-    """The ontology as N-Triples, appended to the data (duplicate triples are harmless)."""
-    return _cached("ontology", ONTOLOGY_FILE, lambda: ontology_graph().serialize(format="nt"))
+def _ontology_nt() -> bytes:
+    """The ontology as N-Triples, written ahead of the data (duplicate triples are harmless)."""
+    return _cached(
+        "ontology", ONTOLOGY_FILE, lambda: ontology_graph().serialize(format="nt", encoding="utf-8")
+    )
 
 
 # An N-Triples term as the engine writes it: <iri>, _:label, or "lexical"(@lang | ^^<datatype>)?
@@ -188,15 +192,20 @@ def _path(text: str | None) -> Node | None:
     return None
 
 
-def _validate_fast(data: Graph, focus_nodes: set[Node] | None) -> set[Row]:
-    return _fast_rows(data.serialize(format="nt"), focus_nodes)
+def _run_fast(write: Callable[[BinaryIO], object], focus_nodes: set[Node] | None) -> set[Row]:
+    """Rows of the ``shacl`` engine's report on the ontology plus what ``write`` writes (N-Triples).
 
-
-def _fast_rows(ntriples: str, focus_nodes: set[Node] | None) -> set[Row]:
+    Through a file rather than a string: the engine streams it, and a corpus-sized graph's
+    N-Triples (~1 GB at 5M triples) is not held in memory a second time (and the ontology is
+    added without copying the data). Duplicate triples are harmless (the engine keeps a set).
+    """
     shapes = _fast_shapes()
-    text = ntriples + _ontology_nt()
-    report = shapes.validate_text(text, format="ntriples", inference="none", allow_warnings=False)
-    del text
+    with tempfile.TemporaryDirectory(prefix="kg-shacl-") as tmp:
+        path = Path(tmp) / "data.nt"
+        with open(path, "wb") as out:
+            out.write(_ontology_nt())
+            write(out)
+        report = shapes.validate_file(str(path), inference="none", allow_warnings=False)
     rows = set()
     for r in report.results:
         focus = _term(r.focus_node)
@@ -204,6 +213,21 @@ def _fast_rows(ntriples: str, focus_nodes: set[Node] | None) -> set[Row]:
             continue
         rows.add(_row(focus, _path(r.path), r.messages, _term(r.value), r.source_shape))
     return rows
+
+
+def _validate_fast(data: Graph, focus_nodes: set[Node] | None) -> set[Row]:
+    return _run_fast(lambda out: data.serialize(out, format="nt", encoding="utf-8"), focus_nodes)
+
+
+_CHUNK = 1 << 22  # characters encoded at a time when writing N-Triples text
+
+
+def _fast_rows(ntriples: str, focus_nodes: set[Node] | None) -> set[Row]:
+    def write(out: BinaryIO) -> None:
+        for i in range(0, len(ntriples), _CHUNK):
+            out.write(ntriples[i : i + _CHUNK].encode("utf-8"))
+
+    return _run_fast(write, focus_nodes)
 
 
 # --- choosing an engine ---------------------------------------------------------------------------
@@ -240,14 +264,20 @@ def validate(
     return _report(sorted(run(graph, focus)), max_lines)
 
 
-def validate_text(ntriples: str, max_lines: int = MAX_LINES) -> tuple[bool, str]:
+def validate_text(
+    ntriples: str,
+    max_lines: int = MAX_LINES,
+    *,
+    focus_nodes: Iterable[Node] | None = None,
+) -> tuple[bool, str]:
     """``validate`` for data given as N-Triples text: with the ``shacl`` engine no rdflib graph is
     built at all (the fast path of large builds); pySHACL parses the text first."""
+    focus = set(focus_nodes) if focus_nodes is not None else None
     if engine() == "shacl":
-        return _report(sorted(_fast_rows(ntriples, None)), max_lines)
+        return _report(sorted(_fast_rows(ntriples, focus)), max_lines)
     graph = Graph()
     graph.parse(data=ntriples, format="nt")
-    return _report(sorted(_validate_pyshacl(graph, None)), max_lines)
+    return _report(sorted(_validate_pyshacl(graph, focus)), max_lines)
 
 
 def _report(rows: list[Row], max_lines: int) -> tuple[bool, str]:

@@ -28,6 +28,9 @@ def both(monkeypatch, graph: Graph, **kw) -> tuple[bool, str]:
         assert kv.engine() == engine
         out[engine] = kv.validate(graph, ALL, **kw)
     assert out["shacl"] == out["pyshacl"]
+    # the build's path: the same data as N-Triples text, no rdflib graph (shacl engine)
+    monkeypatch.setenv(kv.ENGINE_ENV, "shacl")
+    assert kv.validate_text(graph.serialize(format="nt"), ALL, **kw) == out["shacl"]
     return out["shacl"]
 
 
@@ -105,7 +108,9 @@ def test_engines_agree_on_the_test_graphs(monkeypatch, name):
     ok, message = both(monkeypatch, _record_case(name))
     expected = RECORD_CASES[name]
     assert ok == (expected == 0)
-    assert message.splitlines()[-1] == (f"{expected} SHACL violation(s)" if expected else "conforms: no SHACL violations")
+    assert message.splitlines()[-1] == (
+        f"{expected} SHACL violation(s)" if expected else "conforms: no SHACL violations"
+    )
 
 
 def test_engines_agree_on_the_seed_corpus(monkeypatch, seed):
@@ -221,6 +226,15 @@ def test_focus_nodes_restrict_the_report_the_same_way(monkeypatch, seed):
     assert lines and all(line.split("  ")[0] in {kv.short(f) for f in focus} for line in lines)
     # a focus with no violations conforms, though the rest of the graph does not
     assert both(monkeypatch, m, focus_nodes=[plans[4]]) == (True, "conforms: no SHACL violations")
+
+
+def test_validate_text_with_pyshacl(monkeypatch):
+    graph = _record_case("level_title_date")
+    monkeypatch.setenv(kv.ENGINE_ENV, "pyshacl")
+    text = kv.validate_text(graph.serialize(format="nt"))
+    monkeypatch.setenv(kv.ENGINE_ENV, "shacl")
+    assert text == kv.validate(graph) == kv.validate_text(graph.serialize(format="nt"))
+    assert text[1].splitlines()[-1] == "3 SHACL violation(s)"
 
 
 def test_engine_selection(monkeypatch):

@@ -7,7 +7,14 @@ from pathlib import Path
 
 from kg.errors import ExtractionError
 from kg.extract.cites import extract_cites
-from kg.extract.departments import annex_for, annex_rows, inline_group_spans, merge_assignments, without_spans
+from kg.extract.departments import (
+    annex_for,
+    annex_names,
+    annex_rows,
+    inline_group_spans,
+    merge_assignments,
+    without_spans,
+)
 from kg.extract.meta import extract_meta
 from kg.extract.structure import action_blocks, normalize_action_name, split_sections
 from kg.extract.tables import TableRow, find_tables
@@ -54,6 +61,7 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
     cites = extract_cites(body)
 
     annex = annex_rows(lines)
+    annex_by_name = annex_names(annex)
     actions: list[Action] = []
     indicators: list[Indicator] = []
     pending: list[tuple[str, int | None, RawTarget]] = []
@@ -61,7 +69,7 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
         spans = inline_group_spans(block.text)
         groups = [block.text[a:b] for a, b in spans]
         source = "inline" if groups else None
-        if not groups and (row := annex_for(block.ordinal, block.name, annex)):
+        if not groups and (row := annex_for(block.ordinal, block.name, annex, annex_by_name)):
             groups, source = [row], "annex"
         actions.append(
             Action(

@@ -175,11 +175,27 @@ def annex_rows(lines: list[str]) -> dict[int, tuple[str, str]]:
     return rows
 
 
-def annex_for(ordinal: int, name: str, rows: dict[int, tuple[str, str]]) -> str | None:
-    """The annex assignment for an action, matched on ordinal and checked on name."""
+def annex_names(rows: dict[int, tuple[str, str]]) -> dict[str, str]:
+    """Task name -> assignment of the first annex row with that name (annex_for's fallback, built once)."""
+    names: dict[str, str] = {}
+    for row_name, assignment in rows.values():
+        names.setdefault(row_name, assignment)
+    return names
+
+
+def annex_for(
+    ordinal: int, name: str, rows: dict[int, tuple[str, str]], names: dict[str, str] | None = None
+) -> str | None:
+    """The annex assignment for an action, matched on ordinal and checked on name.
+
+    Pass `names` (annex_names(rows)) when looking up many actions: scanning the rows for each
+    action is quadratic in a document with thousands of both.
+    """
     row = rows.get(ordinal)
     if row and SequenceMatcher(None, row[0], name).ratio() >= 0.6:
         return row[1]
+    if names is not None:
+        return names.get(name)
     for row_name, assignment in rows.values():
         if row_name == name:
             return assignment
