@@ -227,3 +227,9 @@ def test_bad_input_names_the_file_and_the_reason(data, reason):
     assert str(info.value).startswith("bad.txt: ")
     assert reason in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_bare_item_number_is_not_an_action():
+    cut = UNSEEN_COUNTY_PLAN.split("2、控烟行动")[0] + "2、"
+    record = extract_text(cut, "cut.txt")
+    assert [a.name for a in record.actions] == ["健康知识普及行动"]

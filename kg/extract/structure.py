@@ -94,11 +94,11 @@ def _blocks(paras: tuple[Paragraph, ...] | list[Paragraph], style: str | None) -
     def close():
         if head is not None:
             number, st, rest = head
-            blocks.append(
-                ActionBlock(
-                    number, _action_name(rest), "\n".join(x.text for x in current), tuple(current), st
+            name = _action_name(rest)
+            if name:  # a bare number (a document cut right after （二）) is not an action
+                blocks.append(
+                    ActionBlock(number, name, "\n".join(x.text for x in current), tuple(current), st)
                 )
-            )
 
     for p in paras:
         item = _item(p)
