@@ -447,25 +447,19 @@ def _renamed(record, name: str):
 
 
 def _validate_all(graphs: dict[URIRef, list]) -> tuple[bool, str]:
-    """Validate the union of the graphs: as N-Triples text when the validator reads text (no rdflib
-    graph is built: the fast path of large builds), else as one rdflib graph."""
-    from kg import validate as validation
+    """Validate the union of the graphs, handed to the validator as N-Triples text (no rdflib graph
+    is built: the fast path of large builds)."""
     from kg.rdf import nt_term
+    from kg.validate import validate_text
 
-    if hasattr(validation, "validate_text"):
-        seen: set = set()
-        lines = []
-        for triples in graphs.values():
-            for t in triples:
-                if t not in seen:
-                    seen.add(t)
-                    lines.append(f"{nt_term(t[0])} {nt_term(t[1])} {nt_term(t[2])} .\n")
-        return validation.validate_text("".join(lines))
-    union = Graph()
+    seen: set = set()
+    lines = []
     for triples in graphs.values():
         for t in triples:
-            union.add(t)
-    return validation.validate(union)
+            if t not in seen:
+                seen.add(t)
+                lines.append(f"{nt_term(t[0])} {nt_term(t[1])} {nt_term(t[2])} .\n")
+    return validate_text("".join(lines))
 
 
 def _validate(graph: Graph, focus: set[URIRef] | None = None) -> tuple[bool, str]:

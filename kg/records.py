@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 LEVELS = ("national", "province", "city", "county", "township")
 ROLES = ("lead", "participant")
@@ -178,11 +178,6 @@ def to_gold_json(record: PlanRecord) -> dict:
             for i in record.indicators
         ],
     }
-
-
-def record_as_dict(record: PlanRecord) -> dict:
-    """Plain-dict view of a record (for debugging and JSON dumps)."""
-    return asdict(record)
 
 
 # -- links across documents (kg.link) ------------------------------------------

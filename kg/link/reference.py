@@ -97,14 +97,3 @@ def national_records() -> tuple[PlanRecord, ...]:
             )
         )
     return tuple(records)
-
-
-def national_theme_of(record: PlanRecord, ordinal: int) -> str | None:
-    """The theme the reference data assigns to a national action."""
-    data = json.loads((REFERENCE_DIR / "national.json").read_text(encoding="utf-8"))
-    for doc in data["documents"]:
-        if doc["title"] == record.meta.title:
-            for a in doc["actions"]:
-                if a["ordinal"] == ordinal:
-                    return a.get("theme")
-    return None
