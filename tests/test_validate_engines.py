@@ -125,7 +125,7 @@ def test_engines_agree_on_a_broken_link(monkeypatch, seed):
     assert not ok
     assert message.splitlines() == [
         "hcid:doc/晋市政发-2020-17  -  A plan's parent (hc:derivedFrom) must be of a higher administrative"
-        " level, or the national source (value hcid:doc/嘉政发-2023-27)",
+        " level, or the national source",
         "hcid:doc/晋市政发-2020-17  hc:derivedFrom  A plan derives from at most one parent plan, an hc:Plan",
         "2 SHACL violation(s)",
     ]
@@ -199,7 +199,8 @@ def test_engines_agree_on_every_kind_of_constraint(monkeypatch, seed):
     ok, message = both(monkeypatch, mutated(seed))
     assert not ok
     lines = message.splitlines()
-    assert lines[-1] == "45 SHACL violation(s)"
+    # 46: plans[1] gets an unknown level, so its children's derivation (hcsh:ParentLevelShape) fails too
+    assert lines[-1] == "46 SHACL violation(s)"
     for expected in [
         "  Plan must have exactly one non-empty eli:title (@zh) (value 'plain string title')",
         "  -  Held plan (hc:held true) must have at least one action (eli:has_part)",
