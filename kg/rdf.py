@@ -41,6 +41,7 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path, PurePath
 from urllib.parse import quote
 
@@ -50,6 +51,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from kg.records import Citation, Links, PlanNode, PlanRecord, normalize_title
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
+NTTriple = tuple[str, str, str]  # N-Triples terms: "<iri>", '"text"@zh', '"5"^^<...#integer>'
 
 HC = Namespace("https://w3id.org/healthy-china/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -224,147 +226,155 @@ def record_to_graph(record: PlanRecord, *, reference: bool = False) -> Graph:
 
 
 def record_triples(record: PlanRecord, *, reference: bool = False) -> list[Triple]:
-    """The triples of ``record_to_graph``, without building an rdflib Graph (the fast path of large
-    builds: see ``nquads``). Distinct, in a deterministic order."""
-    out: dict[Triple, None] = {}
-    m = record.meta
-    plan = record_plan_iri(record)
+    """The triples of ``record_to_graph``, without building an rdflib Graph. Distinct, in a
+    deterministic order (that of ``record_nt``)."""
+    return from_nt(record_nt(record, reference=reference))
 
-    def add(s: URIRef, p: URIRef, o) -> None:
+
+def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
+    """The triples of one document as N-Triples term strings (the fast path of large builds: no
+    rdflib term is made; see ``nt_lines``). Distinct, in a deterministic order."""
+    out: dict[NTTriple, None] = {}
+    m = record.meta
+    plan_ = record_plan_iri(record)
+    plan = f"<{plan_}>"
+
+    def add(s: str, p: str, o: str) -> None:
         out[(s, p, o)] = None
 
-    def opt(s: URIRef, p: URIRef, value, make=Literal) -> None:
+    def opt(s: str, p: str, value, make=None) -> None:
         if value is not None and value != "":
-            out[(s, p, make(value))] = None
+            out[(s, p, (make or _lit)(value))] = None
 
     # --- plan -------------------------------------------------------------
-    add(plan, RDF.type, HC.Plan)
-    add(plan, RDF.type, ELI.LegalResource)
-    opt(plan, ELI.title, m.title, _zh)
-    opt(plan, HC.titleShort, m.title_short, _zh)
-    opt(plan, ELI.id_local, m.doc_number)
+    add(plan, _A, _hc.Plan)
+    add(plan, _A, _eli.LegalResource)
+    opt(plan, _eli.title, m.title, _zh_nt)
+    opt(plan, _hc.titleShort, m.title_short, _zh_nt)
+    opt(plan, _eli.id_local, m.doc_number)
     if m.doc_number_raw and m.doc_number_raw != m.doc_number:
-        add(plan, HC.idLocalAsWritten, Literal(m.doc_number_raw))
+        add(plan, _hc.idLocalAsWritten, _lit(m.doc_number_raw))
     if m.date:
-        # An ill-formed date is kept as a plain string so that SHACL reports it
-        # (rdflib would log a traceback for an ill-typed xsd:date literal).
-        add(plan, ELI.date_document, Literal(m.date, datatype=XSD.date if _is_date(m.date) else None))
-    add(plan, HC.held, Literal(not reference))
+        # An ill-formed date is kept as a plain string so that SHACL reports it.
+        add(plan, _eli.date_document, _typed(m.date, XSD.date) if _is_date(m.date) else _lit(m.date))
+    add(plan, _hc.held, _bool(not reference))
     if reference:
-        add(plan, HC.isReference, Literal(True))
-    add(plan, HC.sourceFile, Literal(record.file))
-    opt(plan, HC.sha256, record.sha256)
-    opt(plan, HC.sourceText, m.source)
+        add(plan, _hc.isReference, _TRUE)
+    add(plan, _hc.sourceFile, _lit(record.file))
+    opt(plan, _hc.sha256, record.sha256)
+    opt(plan, _hc.sourceText, m.source)
 
     level = level_concept(m.level)
     if level is not None:
-        add(plan, HC.level, level)
+        add(plan, _hc.level, f"<{level}>")
     # Regions and organisations are shared by documents: the links graph describes them,
     # so that every triple lives in exactly one named graph.
     if m.region:
-        add(plan, HC.region, region_iri(m.region))
+        add(plan, _hc.region, _region_nt(m.region))
     if m.province:
-        add(plan, HC.province, region_iri(m.province))
+        add(plan, _hc.province, _region_nt(m.province))
 
-    def organisation(name: str) -> URIRef:
-        return org_iri(m.region, name)
+    def organisation(name: str) -> str:
+        return _org_nt(m.region, name)
 
     if m.issuer:
-        add(plan, ELI.passed_by, organisation(m.issuer))
-        add(plan, HC.issuerInferred, Literal(bool(m.issuer_inferred)))
+        add(plan, _eli.passed_by, organisation(m.issuer))
+        add(plan, _hc.issuerInferred, _bool(bool(m.issuer_inferred)))
 
     # --- source file ------------------------------------------------------
-    src = file_iri(record.file) if not reference else BASE["file/reference-" + _seg(record.file)]
-    add(plan, PROV.wasDerivedFrom, src)
-    add(src, RDF.type, HC.SourceDocument)
-    add(src, RDF.type, PROV.Entity)
-    add(src, RDFS.label, Literal(PurePath(record.file).name))
-    opt(src, HC.sha256, record.sha256)
-    opt(src, HC.encoding, record.encoding)
+    src = f"<{file_iri(record.file) if not reference else BASE['file/reference-' + _seg(record.file)]}>"
+    add(plan, _prov.wasDerivedFrom, src)
+    add(src, _A, _hc.SourceDocument)
+    add(src, _A, _prov.Entity)
+    add(src, _rdfs.label, _lit(PurePath(record.file).name))
+    opt(src, _hc.sha256, record.sha256)
+    opt(src, _hc.encoding, record.encoding)
 
     # --- citations --------------------------------------------------------
     for k, c in enumerate(record.cites, start=1):
-        doc = cited_iri(c)
-        add(plan, ELI.cites, doc)
-        cit = URIRef(f"{plan}/citation/{k}")
-        add(plan, HC.citation, cit)
-        add(cit, RDF.type, HC.Citation)
-        add(cit, HC.citedDocument, doc)
-        opt(cit, HC.titleAsWritten, c.title, _zh)
+        doc = f"<{cited_iri(c)}>"
+        add(plan, _eli.cites, doc)
+        cit = f"<{plan_}/citation/{k}>"
+        add(plan, _hc.citation, cit)
+        add(cit, _A, _hc.Citation)
+        add(cit, _hc.citedDocument, doc)
+        opt(cit, _hc.titleAsWritten, c.title, _zh_nt)
         for v in c.variants:
             if v and v != c.title:
-                add(cit, HC.titleVariant, _zh(v))
-        opt(cit, HC.issuerAsWritten, c.issuer)
-        opt(cit, HC.sourceText, c.source)
+                add(cit, _hc.titleVariant, _zh_nt(v))
+        opt(cit, _hc.issuerAsWritten, c.issuer)
+        opt(cit, _hc.sourceText, c.source)
 
     # --- actions ----------------------------------------------------------
-    action_iris: dict[int, URIRef] = {}
+    action_iris: dict[int, str] = {}
     for a in record.actions:
-        act = URIRef(f"{plan}/action/{a.ordinal}")
+        act_ = f"{plan_}/action/{a.ordinal}"
+        act = f"<{act_}>"
         action_iris[a.ordinal] = act
-        add(plan, ELI.has_part, act)
-        add(act, RDF.type, HC.Action)
-        add(act, RDF.type, ELI.LegalResourceSubdivision)
-        add(act, ELI.is_part_of, plan)
-        add(act, HC.ordinal, Literal(a.ordinal))
-        add(act, RDFS.label, _zh(a.name))
-        opt(act, HC.nameNormalized, a.name_normalized, _zh)
-        opt(act, HC.text, a.text)
-        opt(act, HC.sourceText, a.text)
-        opt(act, HC.departmentSource, a.dept_source)
+        add(plan, _eli.has_part, act)
+        add(act, _A, _hc.Action)
+        add(act, _A, _eli.LegalResourceSubdivision)
+        add(act, _eli.is_part_of, plan)
+        add(act, _hc.ordinal, _int(a.ordinal))
+        add(act, _rdfs.label, _zh_nt(a.name))
+        opt(act, _hc.nameNormalized, a.name_normalized, _zh_nt)
+        opt(act, _hc.text, a.text)
+        opt(act, _hc.sourceText, a.text)
+        opt(act, _hc.departmentSource, a.dept_source)
         for asg in a.assignments:
             role = ROLE_CONCEPTS.get(asg.role)
             dept = organisation(asg.department)
-            resp = URIRef(f"{act}/responsibility/{_seg(asg.role)}/{_seg(asg.department, 'unnamed')}")
-            add(act, HC.responsibility, resp)
-            add(resp, RDF.type, HC.Responsibility)
-            add(resp, HC.department, dept)
+            resp = f"<{act_}/responsibility/{_seg(asg.role)}/{_seg(asg.department, 'unnamed')}>"
+            add(act, _hc.responsibility, resp)
+            add(resp, _A, _hc.Responsibility)
+            add(resp, _hc.department, dept)
             if role is not None:
-                add(resp, HC.role, role)
-            opt(resp, HC.sourceText, asg.source)
+                add(resp, _hc.role, f"<{role}>")
+            opt(resp, _hc.sourceText, asg.source)
             if role == HC.Lead:
-                add(act, HC.leadDepartment, dept)
+                add(act, _hc.leadDepartment, dept)
             elif role == HC.Participant:
-                add(act, HC.participatingDepartment, dept)
+                add(act, _hc.participatingDepartment, dept)
 
     # --- indicators and targets -------------------------------------------
     for ind in record.indicators:
-        i = URIRef(f"{plan}/indicator/{ind.ordinal}")
-        add(plan, HC.hasIndicator, i)
-        add(i, RDF.type, HC.Indicator)
-        add(i, HC.ordinal, Literal(ind.ordinal))
-        add(i, RDFS.label, _zh(ind.name))
-        opt(i, HC.unit, ind.unit)
-        opt(i, HC.origin, ind.origin)
-        add(i, HC.quantitative, Literal(ind.quantitative))
+        i_ = f"{plan_}/indicator/{ind.ordinal}"
+        i = f"<{i_}>"
+        add(plan, _hc.hasIndicator, i)
+        add(i, _A, _hc.Indicator)
+        add(i, _hc.ordinal, _int(ind.ordinal))
+        add(i, _rdfs.label, _zh_nt(ind.name))
+        opt(i, _hc.unit, ind.unit)
+        opt(i, _hc.origin, ind.origin)
+        add(i, _hc.quantitative, _bool(ind.quantitative))
         if ind.action_ordinal is not None and ind.action_ordinal in action_iris:
-            add(i, HC.forAction, action_iris[ind.action_ordinal])
-        opt(i, HC.baseline, ind.baseline)
+            add(i, _hc.forAction, action_iris[ind.action_ordinal])
+        opt(i, _hc.baseline, ind.baseline)
         if ind.baseline_year is not None:
-            add(i, HC.baselineYear, Literal(ind.baseline_year))
-        opt(i, HC.category, ind.category)
-        opt(i, HC.sourceText, ind.source)
+            add(i, _hc.baselineYear, _int(ind.baseline_year))
+        opt(i, _hc.category, ind.category)
+        opt(i, _hc.sourceText, ind.source)
         for k, t in enumerate(ind.targets, start=1):
-            tg = URIRef(f"{i}/target/{k}")
-            add(i, HC.hasTarget, tg)
-            add(tg, RDF.type, HC.Target)
+            tg = f"<{i_}/target/{k}>"
+            add(i, _hc.hasTarget, tg)
+            add(tg, _A, _hc.Target)
             if t.year is not None:
-                add(tg, HC.targetYear, Literal(t.year))
-            add(tg, HC.valueText, Literal(t.value))
+                add(tg, _hc.targetYear, _int(t.year))
+            add(tg, _hc.valueText, _lit(t.value))
             comparator = COMPARATOR_CONCEPTS.get(t.comparator)
             if comparator is not None:
-                add(tg, HC.comparator, comparator)
+                add(tg, _hc.comparator, f"<{comparator}>")
             if t.comparator != "qualitative" and is_numeric(t.value):
                 try:
-                    add(tg, HC.value, Literal(Decimal(t.value.strip()), datatype=XSD.decimal))
+                    add(tg, _hc.value, _decimal(Decimal(t.value.strip())))
                 except InvalidOperation:  # pragma: no cover - guarded by is_numeric
                     pass
-            opt(tg, HC.unit, t.unit)
-            opt(tg, HC.kind, t.kind)
-            opt(tg, HC.part, t.part)
+            opt(tg, _hc.unit, t.unit)
+            opt(tg, _hc.kind, t.kind)
+            opt(tg, _hc.part, t.part)
             for year in t.relative_to:
-                add(tg, HC.relativeTo, Literal(year))
-            opt(tg, HC.sourceText, t.source)
+                add(tg, _hc.relativeTo, _int(year))
+            opt(tg, _hc.sourceText, t.source)
     return list(out)
 
 
@@ -417,136 +427,156 @@ def links_to_graph(links: Links) -> Graph:
 
 
 def links_triples(links: Links) -> list[Triple]:
-    """The triples of ``links_to_graph`` as a list (distinct, deterministic order)."""
-    out: dict[Triple, None] = {}
+    """The triples of ``links_to_graph`` as a list (distinct, in the order of ``links_nt``)."""
+    return from_nt(links_nt(links))
 
-    def add(t: Triple) -> None:
+
+def links_nt(links: Links) -> list[NTTriple]:
+    """The links graph as N-Triples term strings (distinct, deterministic order)."""
+    out: dict[NTTriple, None] = {}
+
+    def add(t: NTTriple) -> None:
         out[t] = None
 
-    def concept(iri: URIRef, cls: URIRef, scheme: URIRef, zh: str, en: str, notation: str) -> None:
-        add((iri, RDF.type, cls))
-        add((iri, RDF.type, SKOS.Concept))
-        add((iri, SKOS.inScheme, scheme))
-        add((iri, SKOS.prefLabel, _zh(zh)))
-        add((iri, SKOS.prefLabel, Literal(en, lang="en")))
-        add((iri, SKOS.notation, Literal(notation)))
+    def concept(iri: str, cls: str, scheme: str, zh: str, en: str, notation: str) -> None:
+        add((iri, _A, cls))
+        add((iri, _A, _skos.Concept))
+        add((iri, _skos.inScheme, scheme))
+        add((iri, _skos.prefLabel, _zh_nt(zh)))
+        add((iri, _skos.prefLabel, _lit(en) + "@en"))
+        add((iri, _skos.notation, _lit(notation)))
 
-    def derivation(node: URIRef, q: URIRef, cls: URIRef, entity: URIRef, method: str, score: float) -> URIRef:
+    def derivation(node: str, q: str, cls: str, entity: str, method: str, score: float) -> str:
         """A qualified prov:Derivation of ``node`` from ``entity``, with how it was found."""
-        add((node, PROV.qualifiedDerivation, q))
-        add((q, RDF.type, cls))
-        add((q, RDF.type, PROV.Derivation))
-        add((q, PROV.entity, entity))
-        add((q, HC.matchMethod, Literal(method)))
-        add((q, HC.matchScore, Literal(Decimal(str(score)), datatype=XSD.decimal)))
+        add((node, _prov.qualifiedDerivation, q))
+        add((q, _A, cls))
+        add((q, _A, _prov.Derivation))
+        add((q, _prov.entity, entity))
+        add((q, _hc.matchMethod, _lit(method)))
+        add((q, _hc.matchScore, _score(score)))
         return q
 
-    keys = {n.key: node_iri(n) for n in links.plans}
+    keys = {n.key: str(node_iri(n)) for n in links.plans}
+    iris = {f"<{k}>" for k in keys.values()}
 
-    def action(plan_key_: str, ordinal: int) -> URIRef:
-        return URIRef(f"{keys[plan_key_]}/action/{ordinal}")
+    def action(plan_key_: str, ordinal: int) -> str:
+        return f"<{keys[plan_key_]}/action/{ordinal}>"
+
+    def level_nt(level: str | None) -> str | None:
+        c = level_concept(level)
+        return None if c is None else f"<{c}>"
 
     # regions
     for r in links.regions:
-        ri = region_iri(r.name)
-        add((ri, RDF.type, HC.Region))
-        add((ri, RDF.type, PROV.Location))
-        add((ri, RDFS.label, _zh(r.name)))
-        if level_concept(r.level) is not None:
-            add((ri, HC.level, level_concept(r.level)))
+        ri = _region_nt(r.name)
+        add((ri, _A, _hc.Region))
+        add((ri, _A, _prov.Location))
+        add((ri, _rdfs.label, _zh_nt(r.name)))
+        if level_nt(r.level) is not None:
+            add((ri, _hc.level, level_nt(r.level)))
         if r.parent:
-            add((ri, HC.parentRegion, region_iri(r.parent)))
+            add((ri, _hc.parentRegion, _region_nt(r.parent)))
         if r.code:
-            add((ri, HC.adcode, Literal(r.code)))
+            add((ri, _hc.adcode, _lit(r.code)))
 
     # plans only cited (held and reference plans are described by their own graphs)
     for n in links.plans:
         if n.held or n.reference:
             continue
-        p = keys[n.key]
-        add((p, RDF.type, HC.Plan))
-        add((p, RDF.type, ELI.LegalResource))
+        p = f"<{keys[n.key]}>"
+        add((p, _A, _hc.Plan))
+        add((p, _A, _eli.LegalResource))
         if n.title:
-            add((p, ELI.title, _zh(n.title)))
+            add((p, _eli.title, _zh_nt(n.title)))
         if n.doc_number:
-            add((p, ELI.id_local, Literal(n.doc_number)))
-        add((p, HC.held, Literal(False)))
-        if level_concept(n.level) is not None:
-            add((p, HC.level, level_concept(n.level)))
+            add((p, _eli.id_local, _lit(n.doc_number)))
+        add((p, _hc.held, _FALSE))
+        if level_nt(n.level) is not None:
+            add((p, _hc.level, level_nt(n.level)))
         if n.region:
-            add((p, HC.region, region_iri(n.region)))
+            add((p, _hc.region, _region_nt(n.region)))
         if n.issuer:
-            add((p, ELI.passed_by, org_iri(n.region, n.issuer)))
+            add((p, _eli.passed_by, _org_nt(n.region, n.issuer)))
         for field in n.inferred:
-            add((p, HC.inferredField, Literal(field)))
+            add((p, _hc.inferredField, _lit(field)))
         if n.evidence:
-            add((p, HC.evidence, Literal(n.evidence)))
+            add((p, _hc.evidence, _lit(n.evidence)))
 
     # documents cited that are not plans (laws, programmes, planning outlines)
     for d in links.documents:
-        di = plan_iri(d.doc_number, None, d.title)
-        if di in keys.values():
+        di = f"<{plan_iri(d.doc_number, None, d.title)}>"
+        if di in iris:
             continue
-        add((di, RDF.type, ELI.LegalResource))
-        add((di, ELI.title, _zh(d.title)))
+        add((di, _A, _eli.LegalResource))
+        add((di, _eli.title, _zh_nt(d.title)))
         if d.doc_number:
-            add((di, ELI.id_local, Literal(d.doc_number)))
-        add((di, HC.held, Literal(False)))
+            add((di, _eli.id_local, _lit(d.doc_number)))
+        add((di, _hc.held, _FALSE))
 
     # derivations
     for pl in links.plan_links:
-        child, parent = keys[pl.child], keys[pl.parent]
-        add((child, HC.derivedFrom, parent))
-        q = derivation(child, URIRef(f"{child}/derivation"), HC.PlanDerivation, parent, pl.method, pl.score)
+        child, parent = f"<{keys[pl.child]}>", f"<{keys[pl.parent]}>"
+        add((child, _hc.derivedFrom, parent))
+        q = derivation(
+            child, f"<{keys[pl.child]}/derivation>", _hc.PlanDerivation, parent, pl.method, pl.score
+        )
         if pl.evidence:
-            add((q, HC.evidence, Literal(pl.evidence)))
+            add((q, _hc.evidence, _lit(pl.evidence)))
 
     # themes
     national = {}
+    reference_keys = {n.key for n in links.plans if n.reference and n.doc_number}
     for al in links.action_links:
-        if al.plan in keys and any(n.reference and n.key == al.plan and n.doc_number for n in links.plans):
+        if al.plan in keys and al.plan in reference_keys:
             national[al.theme] = action(al.plan, al.ordinal)
     for t in links.themes:
-        ti = theme_iri(t.id)
-        concept(ti, HC.Theme, HC.Themes, t.label_zh, t.label_en, t.id)
+        ti = f"<{theme_iri(t.id)}>"
+        concept(ti, _hc.Theme, _hc.Themes, t.label_zh, t.label_en, t.id)
         for alias in t.aliases:
             if alias != t.label_zh:
-                add((ti, SKOS.altLabel, _zh(alias)))
+                add((ti, _skos.altLabel, _zh_nt(alias)))
         if t.national_ordinal is not None and t.id in national:
-            add((ti, HC.nationalAction, national[t.id]))
+            add((ti, _hc.nationalAction, national[t.id]))
 
     # actions: theme and implementation
+    themes: dict[str, str] = {}
     for al in links.action_links:
         a = action(al.plan, al.ordinal)
-        add((a, HC.theme, theme_iri(al.theme)))
-        add((a, HC.themeMethod, Literal(al.theme_method)))
-        add((a, HC.themeScore, Literal(Decimal(str(al.theme_score)), datatype=XSD.decimal)))
+        theme = themes.get(al.theme) or themes.setdefault(al.theme, f"<{theme_iri(al.theme)}>")
+        add((a, _hc.theme, theme))
+        add((a, _hc.themeMethod, _lit(al.theme_method)))
+        add((a, _hc.themeScore, _score(al.theme_score)))
         if al.parent_plan is None:
             continue
         parent = action(al.parent_plan, al.parent_ordinal)
-        add((a, HC.implements, parent))
-        q = derivation(a, URIRef(f"{a}/implementation"), HC.Implementation, parent, al.method, al.score)
+        add((a, _hc.implements, parent))
+        q = derivation(a, a[:-1] + "/implementation>", _hc.Implementation, parent, al.method, al.score)
         if al.reuse is not None:
-            add((q, HC.textReuse, Literal(Decimal(str(al.reuse)), datatype=XSD.decimal)))
+            add((q, _hc.textReuse, _score(al.reuse)))
         for passage in al.added:
-            add((q, HC.addedPassage, Literal(passage)))
+            add((q, _hc.addedPassage, _lit(passage)))
         for passage in al.dropped:
-            add((q, HC.droppedPassage, Literal(passage)))
+            add((q, _hc.droppedPassage, _lit(passage)))
 
     # department types
     for t in links.department_types:
         concept(
-            department_type_iri(t.id), HC.DepartmentType, HC.DepartmentTypes, t.label_zh, t.label_en, t.id
+            f"<{department_type_iri(t.id)}>",
+            _hc.DepartmentType,
+            _hc.DepartmentTypes,
+            t.label_zh,
+            t.label_en,
+            t.id,
         )
     for d in links.departments:
-        o = org_iri(d.region, d.name)
-        add((o, RDF.type, ORG.Organization))
-        add((o, RDFS.label, _zh(d.name)))
+        o = _org_nt(d.region, d.name)
+        add((o, _A, _org.Organization))
+        add((o, _rdfs.label, _zh_nt(d.name)))
         if d.region:
-            add((o, HC.region, region_iri(d.region)))
+            add((o, _hc.region, _region_nt(d.region)))
         for t in d.types:
-            add((o, HC.departmentType, department_type_iri(t)))
-        add((o, HC.matchMethod, Literal(d.method)))
+            add((o, _hc.departmentType, f"<{department_type_iri(t)}>"))
+        add((o, _hc.matchMethod, _lit(d.method)))
     return list(out)
 
 
@@ -556,7 +586,7 @@ def reference_graphs(links: Links) -> dict[URIRef, Graph]:
 
 
 # ---------------------------------------------------------------------------
-# N-Quads, written directly (the fast path of large builds)
+# N-Triples terms as strings (the fast path of large builds)
 # ---------------------------------------------------------------------------
 
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -577,7 +607,109 @@ def nt_term(term) -> str:
     raise ValueError(f"not an IRI or literal: {term!r}")
 
 
-def nquads(triples: Iterable[Triple], graph: URIRef) -> str:
-    """The triples as N-Quads lines in ``graph``."""
-    g = f" <{graph}> .\n"
-    return "".join(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{g}" for s, p, o in triples)
+def nt_lines(triples: Iterable) -> str:
+    """N-Triples text of triples given as rdflib terms or as N-Triples term strings."""
+    out = []
+    for s, p, o in triples:
+        if isinstance(s, str) and not isinstance(s, URIRef):
+            out.append(f"{s} {p} {o} .\n")
+        else:
+            out.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
+    return "".join(out)
+
+
+def nquads(triples, graph: URIRef) -> str:
+    """N-Quads lines in ``graph`` of triples (rdflib terms or N-Triples term strings) or of
+    N-Triples text (a ``str``: every line ends with " .", as ``nt_lines`` writes it)."""
+    text = triples if isinstance(triples, str) else nt_lines(triples)
+    return text.replace(" .\n", f" <{graph}> .\n")
+
+
+class _NTNamespace:
+    """``ns.name`` -> "<ns+name>", computed once per name."""
+
+    def __init__(self, namespace):
+        self._ns = str(namespace)
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = f"<{self._ns}{name}>"
+        setattr(self, name, term)
+        return term
+
+
+_hc, _eli, _org, _prov, _skos, _rdfs = (_NTNamespace(ns) for ns in (HC, ELI, ORG, PROV, SKOS, RDFS))
+_A = f"<{RDF.type}>"
+_TRUE = f'"true"^^<{XSD.boolean}>'
+_FALSE = f'"false"^^<{XSD.boolean}>'
+_INTEGER = f"^^<{XSD.integer}>"
+_DECIMAL = f"^^<{XSD.decimal}>"
+
+
+def _lit(text) -> str:
+    return '"' + str(text).translate(_NT_ESCAPES) + '"'
+
+
+def _zh_nt(text: str) -> str:
+    return _lit(text) + "@zh"
+
+
+def _typed(lexical: str, datatype) -> str:
+    return f"{_lit(lexical)}^^<{datatype}>"
+
+
+def _bool(value: bool) -> str:
+    return _TRUE if value else _FALSE
+
+
+def _int(value: int) -> str:
+    return f'"{int(value)}"{_INTEGER}'
+
+
+def _decimal(value: Decimal) -> str:
+    return f'"{format(value, "f")}"{_DECIMAL}'
+
+
+def _score(value: float) -> str:
+    return _decimal(Decimal(str(value)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _region_nt(name: str) -> str:
+    return f"<{region_iri(name)}>"
+
+
+@lru_cache(maxsize=1 << 18)
+def _org_nt(region: str | None, name: str) -> str:
+    return f"<{org_iri(region, name)}>"
+
+
+_LITERAL_NT = re.compile(r'"(.*)"(?:@([A-Za-z0-9-]+)|\^\^<([^>]*)>)?', re.S)
+_UNESCAPES = {"\\\\": "\\", '\\"': '"', "\\n": "\n", "\\r": "\r"}
+
+
+def nt_to_term(text: str):
+    """The rdflib term of an N-Triples term string written by this module."""
+    if text[0] == "<":
+        return URIRef(text[1:-1])
+    m = _LITERAL_NT.fullmatch(text)
+    if m is None:
+        raise ValueError(f"not an N-Triples term of this module: {text!r}")
+    lexical, lang, datatype = m.groups()
+    if "\\" in lexical:
+        lexical = re.sub(r'\\[\\"nr]', lambda e: _UNESCAPES[e[0]], lexical)
+    return Literal(lexical, lang=lang, datatype=URIRef(datatype) if datatype else None)
+
+
+def from_nt(triples: list[NTTriple]) -> list[Triple]:
+    """N-Triples term strings -> rdflib terms (each distinct string converted once)."""
+    cache: dict[str, object] = {}
+
+    def term(t: str):
+        node = cache.get(t)
+        if node is None:
+            node = cache[t] = nt_to_term(t)
+        return node
+
+    return [(term(s), term(p), term(o)) for s, p, o in triples]
