@@ -50,6 +50,7 @@ class BuildResult:
     extracted: int = 0  # documents extracted (the others came from the records cache)
     replaced: int = 0  # document graphs written
     removed: int = 0  # document graphs removed
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step: extract, link, ...
 
     @property
     def total_actions(self) -> int:
@@ -204,37 +205,43 @@ def _one_line(message: str) -> str:
 
 
 def _link_graphs(records: list) -> dict[URIRef, list]:
-    """The corpus-level graphs, as triple lists: cross-document links (``graph/links``) and the
-    curated reference plans."""
+    """The corpus-level graphs, as lists of N-Triples term strings: cross-document links
+    (``graph/links``) and the curated reference plans."""
     from kg.link.linker import link
-    from kg.rdf import LINKS_GRAPH, links_triples, record_triples, reference_graph_iri
+    from kg.rdf import LINKS_GRAPH, links_nt, record_nt, reference_graph_iri
 
     links = link(records)
-    out = {LINKS_GRAPH: links_triples(links)}
+    out = {LINKS_GRAPH: links_nt(links)}
     for r in links.reference:
-        out[reference_graph_iri(r)] = record_triples(r, reference=True)
+        out[reference_graph_iri(r)] = record_nt(r, reference=True)
     return out
 
 
-def _files_behind(message: str, graphs: dict[URIRef, Graph], files: dict[URIRef, str]) -> list[str]:
-    """The documents whose graphs describe the focus nodes of a validation message (best effort).
+def _files_behind(message: str, records: list) -> list[str]:
+    """The documents behind the focus nodes of a validation message (best effort): a node under a
+    plan's IRI (its actions, indicators, ...) or the node of a source file belongs to that document.
 
     ``kg.validate`` writes one violation per line, ``focus  path  message``, with prefixed names.
     """
+    from kg.rdf import file_iri, record_plan_iri
     from kg.store import prefixes
 
     pm = prefixes()
+    owners = {str(record_plan_iri(r)): r.file for r in records}
+    files = {str(file_iri(r.file)): r.file for r in records}
     found: list[str] = []
     for line in message.splitlines():
         focus = line.split("  ", 1)[0].strip()
         prefix, sep, local = focus.partition(":")
         if not sep or prefix not in pm:
             continue
-        node = URIRef(pm[prefix] + local)
-        for iri, g in graphs.items():
-            name = files.get(iri)
-            if name and name not in found and any(t[0] == node for t in g):
-                found.append(name)
+        node = pm[prefix] + local
+        name = files.get(node) or owners.get(node)
+        while name is None and "/" in node:
+            node = node.rsplit("/", 1)[0]
+            name = owners.get(node)
+        if name and name not in found:
+            found.append(name)
     return found
 
 
@@ -256,24 +263,53 @@ def _extract_one(item: tuple[bytes, str]):
     return extract_bytes(data, name)
 
 
-def extract_all(inputs: list[tuple[Path, bytes, str]], *, jobs: int | None = None, progress=None) -> list:
-    """Records of the inputs, in order; in worker processes when there are many documents."""
+def _extract_with_graph(item: tuple[bytes, str]):
+    """(record, its document graph as N-Quads bytes): the graph is written where the record is made,
+    so that a parallel build does that work in parallel too."""
+    from kg.rdf import graph_iri, nquads, record_nt
+
+    record = _extract_one(item)
+    return record, nquads(record_nt(record), graph_iri(record.file)).encode("utf-8")
+
+
+def extract_all(
+    inputs: list[tuple[Path, bytes, str]],
+    *,
+    jobs: int | None = None,
+    progress=None,
+    graphs: bool = False,
+    sink=None,
+) -> list:
+    """Records of the inputs, in order; in worker processes when there are many documents.
+
+    ``graphs``: (record, N-Quads bytes of its document graph) pairs instead; with ``sink``, the
+    bytes go to ``sink(bytes)`` as they come (in order) and only the records are returned.
+    """
     jobs = jobs or os.cpu_count() or 1
     items = [(data, f.name) for f, data, _ in inputs]
+    work = _extract_with_graph if (graphs or sink) else _extract_one
+
+    def keep(result):
+        if sink is None:
+            return result
+        record, quads = result
+        sink(quads)
+        return record
+
     if jobs <= 1 or len(items) < PARALLEL_FROM:
         out = []
         for k, item in enumerate(items, 1):
-            out.append(_extract_one(item))
+            out.append(keep(work(item)))
             if progress:
                 progress(k, len(items))
         return out
     from concurrent.futures import ProcessPoolExecutor
 
     out = []
-    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    chunk = max(1, min(16, len(items) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for k, record in enumerate(pool.map(_extract_one, items, chunksize=chunk), 1):
-            out.append(record)
+        for k, result in enumerate(pool.map(work, items, chunksize=chunk), 1):
+            out.append(keep(result))
             if progress and (k % 50 == 0 or k == len(items)):
                 progress(k, len(items))
     return out
@@ -313,9 +349,18 @@ def build(
     while documents are extracted. Raises ExtractionError / ValidationError / KGError; on any of them
     nothing has been written.
     """
-    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, graph_iri, ontology_graph, record_plan_iri, record_triples
+    from kg.rdf import graph_iri, nquads, ontology_graph, record_nt, record_plan_iri
 
     start = time.perf_counter()
+    phases: dict[str, float] = {}
+    mark = start
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = round(now - mark, 3)
+        mark = now
+
     files = plan_files(paths)
     inputs = _read_inputs(files)
 
@@ -325,6 +370,7 @@ def build(
         if spec_kind(spec) == "path":
             folder = Path(spec)
     lock = _BuildLock(folder) if folder is not None else None
+    staged: _Staged | None = None
     try:
         if lock:
             lock.acquire()
@@ -334,67 +380,68 @@ def build(
             previous = None  # another kg version, ontology or reference data: rebuild everything
         cached = {sha: cache.get(sha) for _, _, sha in inputs} if (previous and cache) else {}
         todo = [item for item in inputs if cached.get(item[2]) is None]
-        fresh = iter(extract_all(todo, jobs=jobs, progress=progress))
-        records = [cached.get(sha) or next(fresh) for _, _, sha in inputs]
+        ontology = nquads(list(ontology_graph()), ONTOLOGY_GRAPH).encode("utf-8")
+
+        if folder is not None and not previous:
+            # A full build of a folder store: the document graphs are streamed to one N-Quads file as
+            # they are extracted; Oxigraph bulk-loads it in a thread while the corpus is linked, then
+            # the SHACL engine validates the same file while the links graphs load.
+            staged = _Staged(folder)
+            staged.write(ontology)
+            fresh = extract_all(todo, jobs=jobs, progress=progress, sink=staged.write)
+            quads: dict[str, bytes] = {}
+            staged.load_in_background()
+        else:
+            extracted = extract_all(todo, jobs=jobs, progress=progress, graphs=True)
+            fresh = [record for record, _ in extracted]
+            quads = {record.file: q for record, q in extracted}
+            del extracted
+        records = iter(fresh)
+        records = [cached.get(sha) or next(records) for _, _, sha in inputs]
         records = [_renamed(r, f.name) for (f, _, _), r in zip(inputs, records, strict=True)]
+        del fresh
+        phase("extract")
         _check_unique_plans(records, files)
 
-        link_graphs = _link_graphs(records)
+        link_graphs = {iri: nquads(g, iri).encode("utf-8") for iri, g in _link_graphs(records).items()}
+        phase("link")
         doc_iris = {graph_iri(r.file): r for r in records}
         old_files = {e["graph"]: e for e in previous["files"]} if previous else {}
         changed = [
             iri for iri, r in doc_iris.items() if old_files.get(str(iri), {}).get("sha256") != r.sha256
         ]
         removed = [URIRef(g) for g in old_files if URIRef(g) not in doc_iris]
-        doc_graphs = {iri: record_triples(doc_iris[iri]) for iri in (changed if previous else doc_iris)}
+        doc_graphs = {}
+        if staged is None:
+            for iri in changed if previous else doc_iris:
+                r = doc_iris[iri]
+                doc_graphs[iri] = quads.get(r.file) or nquads(record_nt(r), iri).encode("utf-8")
+        del quads
 
-        check = dict(doc_graphs)
-        check.update(link_graphs)
-        check[ONTOLOGY_GRAPH] = list(ontology_graph())
-        if previous:
+        if staged is not None:
+            staged.wait()
+            staged.write_all(link_graphs.values())
+            staged.load_in_background(link_graphs)
+            conforms, message = staged.validate()
+        elif previous:
             plans = [record_plan_iri(doc_iris[iri]) for iri in doc_graphs]
             union, focus = incremental_check(folder, doc_graphs, link_graphs, plans)
             union += ontology_graph()
             conforms, message = _validate(union, focus)
         else:
-            conforms, message = _validate_all(check)
+            conforms, message = _validate_all([ontology, *doc_graphs.values(), *link_graphs.values()])
+        phase("validate")
         if not conforms:
-            culprits = _files_behind(message, check, {graph_iri(r.file): r.file for r in records})
+            culprits = _files_behind(message, records)
             where = f" ({', '.join(culprits)})" if culprits else ""
             raise ValidationError(f"graph does not conform to the shapes{where}: {_one_line(message)}")
 
         actions = {r.file: len(r.actions) for r in records}
-        info = {
-            "format": build_format(),
-            "kg_version": kg.__version__,
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "documents": len(records),
-            "actions": sum(actions.values()),
-            "incremental": bool(previous),
-            "extracted": len(todo),
-            "replaced_graphs": sorted(str(g) for g in doc_graphs),
-            "removed_graphs": sorted(str(g) for g in removed),
-            "files": [
-                {
-                    "file": r.file,
-                    "path": str(f),
-                    "sha256": r.sha256,
-                    "encoding": r.encoding,
-                    "graph": str(graph_iri(r.file)),
-                    "actions": len(r.actions),
-                    "indicators": len(r.indicators),
-                }
-                for (f, _, _), r in zip(inputs, records, strict=True)
-            ],
-            "ontology": {
-                "graph": str(ONTOLOGY_GRAPH),
-                "sha256": _sha256(Path(ONTOLOGY_FILE)),
-                "shapes_sha256": _sha256(Path(SHAPES_FILE)),
-            },
-        }
-
+        replaced = list(doc_graphs) if previous else list(doc_iris)
+        info = _build_info(inputs, records, previous, todo, replaced, removed)
+        info["phases"] = phases
         memory_store = None
-        graphs = {**doc_graphs, **link_graphs, ONTOLOGY_GRAPH: check[ONTOLOGY_GRAPH]}
+        graphs = {**doc_graphs, **link_graphs, ONTOLOGY_GRAPH: ontology}
         if isinstance(store_spec, Store):
             store_spec.replace_all(graphs)
             spec = store_spec.spec
@@ -412,14 +459,21 @@ def build(
                 remote.replace_all(graphs)
                 triples = remote.triple_count()
         else:
-            info["seconds"] = round(time.perf_counter() - start, 3)
             records_by_sha = {r.sha256: r for r in records}
             if previous:
+                info["seconds"] = round(time.perf_counter() - start, 3)
                 stale = removed + [g for g in changed if str(g) in old_files]
                 triples = patch_folder_store(folder, stale, graphs, info, records_by_sha)
             else:
-                triples = write_folder_store(folder, graphs, info, records_by_sha)
+                staged.wait()
+                phase("store")
+                info["seconds"] = round(time.perf_counter() - start, 3)
+                triples = staged.finish(info, records_by_sha)
+        if "store" not in phases:
+            phase("store")
     finally:
+        if staged is not None:
+            staged.discard()
         if lock:
             lock.release()
 
@@ -432,9 +486,123 @@ def build(
         files=[str(f) for f in files],
         memory_store=memory_store,
         extracted=len(todo),
-        replaced=len(doc_graphs),
+        replaced=len(replaced),
         removed=len(removed),
+        phases=phases,
     )
+
+
+def _build_info(inputs, records, previous, todo, replaced: list, removed: list) -> dict:
+    """The ``build.json`` of a folder store (without ``seconds``, ``phases`` and ``triples``)."""
+    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, graph_iri
+
+    return {
+        "format": build_format(),
+        "kg_version": kg.__version__,
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "documents": len(records),
+        "actions": sum(len(r.actions) for r in records),
+        "incremental": bool(previous),
+        "extracted": len(todo),
+        "replaced_graphs": sorted(str(g) for g in replaced),
+        "removed_graphs": sorted(str(g) for g in removed),
+        "files": [
+            {
+                "file": r.file,
+                "path": str(f),
+                "sha256": r.sha256,
+                "encoding": r.encoding,
+                "graph": str(graph_iri(r.file)),
+                "actions": len(r.actions),
+                "indicators": len(r.indicators),
+            }
+            for (f, _, _), r in zip(inputs, records, strict=True)
+        ],
+        "ontology": {
+            "graph": str(ONTOLOGY_GRAPH),
+            "sha256": _sha256(Path(ONTOLOGY_FILE)),
+            "shapes_sha256": _sha256(Path(SHAPES_FILE)),
+        },
+    }
+
+
+class _Staged:
+    """A full build of a folder store, staged beside it: the new store (``{name}.tmp-{pid}``) and
+    the N-Quads of every graph in one file (``{name}.work-{pid}/data.nq``), written as documents are
+    extracted. Oxigraph's bulk loader and the SHACL engine both read that file and both release the
+    GIL, so loading runs in a thread beside linking and validation. Nothing replaces the store
+    until ``finish``; ``discard`` removes whatever is left."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.tmp = _prepare(folder)
+        self.work = folder.parent / f"{folder.name}.work-{os.getpid()}"
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self.data = self.work / "data.nq"
+        self._out = open(self.data, "wb")  # noqa: SIM115 - closed by wait()/discard()
+        self.store = OxigraphStore(self.tmp)
+        self._thread = None
+        self._error: BaseException | None = None
+
+    def write(self, quads: bytes) -> None:
+        self._out.write(quads)
+
+    def write_all(self, chunks) -> None:
+        with open(self.data, "ab") as out:
+            for chunk in chunks:
+                out.write(chunk)
+
+    def load_in_background(self, graphs: dict | None = None) -> None:
+        """Load ``graphs`` (N-Quads bytes), or everything written so far, in a thread."""
+        import threading
+
+        self.wait()
+        if graphs is None:
+            self._out.close()
+
+        def run() -> None:
+            try:
+                if graphs is None:
+                    self.store.bulk_load_file(self.data)
+                else:
+                    self.store.load_graphs(graphs)
+            except BaseException as e:  # re-raised by wait()
+                self._error = e
+
+        self._thread = threading.Thread(target=run, name="kg-bulk-load", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise KGError(f"{self.folder}: loading the new store failed: {error}") from error
+
+    def validate(self) -> tuple[bool, str]:
+        from kg.validate import validate_nquads_file
+
+        return validate_nquads_file(self.data)
+
+    def finish(self, info: dict, records_by_sha: dict) -> int:
+        self.wait()
+        self.store._live().flush()
+        self.store.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        return _finish(self.tmp, self.folder, info, records_by_sha, None)
+
+    def discard(self) -> None:
+        try:
+            self.wait()
+        except KGError:
+            pass
+        if not self._out.closed:
+            self._out.close()
+        self.store.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def _renamed(record, name: str):
@@ -446,20 +614,11 @@ def _renamed(record, name: str):
     return dataclasses.replace(record, file=name)
 
 
-def _validate_all(graphs: dict[URIRef, list]) -> tuple[bool, str]:
-    """Validate the union of the graphs, handed to the validator as N-Triples text (no rdflib graph
-    is built: the fast path of large builds)."""
-    from kg.rdf import nt_term
+def _validate_all(pieces: list[bytes]) -> tuple[bool, str]:
+    """Validate the union of graphs given as N-Quads bytes (no rdflib graph is built)."""
     from kg.validate import validate_text
 
-    seen: set = set()
-    lines = []
-    for triples in graphs.values():
-        for t in triples:
-            if t not in seen:
-                seen.add(t)
-                lines.append(f"{nt_term(t[0])} {nt_term(t[1])} {nt_term(t[2])} .\n")
-    return validate_text("".join(lines))
+    return validate_text(pieces)
 
 
 def _validate(graph: Graph, focus: set[URIRef] | None = None) -> tuple[bool, str]:
@@ -481,16 +640,17 @@ def incremental_check(
     region) taken from the new links and reference graphs or, for unchanged documents, from the store:
     enough for the shapes to check the links, without validating the whole corpus again.
     """
+    from kg.rdf import as_triples
     from kg.store import OxigraphStore, _from_ox
 
     by_subject: dict = {}
     for triples in link_graphs.values():
-        for t in triples:
+        for t in as_triples(triples):
             by_subject.setdefault(t[0], []).append(t)
     focus: set[URIRef] = set()
     data = Graph()
     for triples in doc_graphs.values():
-        for t in triples:
+        for t in as_triples(triples):
             data.add(t)
             focus.add(t[0])
     prefixes = tuple(str(p) for p in plans)
@@ -532,7 +692,12 @@ def _remove_stale(parent: Path, name: str) -> None:
     """Remove temp/old folders left by builds whose process is gone (killed mid-build)."""
     for p in parent.glob(f"{name}.*-*"):
         kind, _, pid = p.name[len(name) + 1 :].partition("-")
-        if kind in ("tmp", "old") and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+        if (
+            kind in ("tmp", "old", "work")
+            and pid.isdigit()
+            and int(pid) != os.getpid()
+            and not _pid_alive(int(pid))
+        ):
             shutil.rmtree(p, ignore_errors=True)
 
 

@@ -134,7 +134,8 @@ def cmd_build(args) -> int:
         f"triples: {res.triples}\n"
         f"extracted: {res.extracted} (the others unchanged)\n"
         f"graphs written: {res.replaced}, removed: {res.removed}\n"
-        f"seconds: {res.seconds:.2f}"
+        f"seconds: {res.seconds:.2f}\n"
+        f"phases: {', '.join(f'{k} {v:.1f} s' for k, v in res.phases.items())}"
     )
     return 0
 

@@ -105,6 +105,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 # ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """NFKC; drop whitespace; keep letters and digits; other runs -> one "-"; strip "-".
 
@@ -331,9 +332,9 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
             if role is not None:
                 add(resp, _hc.role, f"<{role}>")
             opt(resp, _hc.sourceText, asg.source)
-            if role == HC.Lead:
+            if asg.role == "lead":
                 add(act, _hc.leadDepartment, dept)
-            elif role == HC.Participant:
+            elif asg.role == "participant":
                 add(act, _hc.participatingDepartment, dept)
 
     # --- indicators and targets -------------------------------------------
@@ -611,16 +612,21 @@ def nt_lines(triples: Iterable) -> str:
     """N-Triples text of triples given as rdflib terms or as N-Triples term strings."""
     out = []
     for s, p, o in triples:
-        if isinstance(s, str) and not isinstance(s, URIRef):
+        if _is_nt(s):
             out.append(f"{s} {p} {o} .\n")
         else:
             out.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
     return "".join(out)
 
 
+_NQ_GRAPH = re.compile(r" <[^<>]*> \.\n")
+
+
 def nquads(triples, graph: URIRef) -> str:
     """N-Quads lines in ``graph`` of triples (rdflib terms or N-Triples term strings) or of
     N-Triples text (a ``str``: every line ends with " .", as ``nt_lines`` writes it)."""
+    if isinstance(triples, bytes):
+        return triples.decode("utf-8")
     text = triples if isinstance(triples, str) else nt_lines(triples)
     return text.replace(" .\n", f" <{graph}> .\n")
 
@@ -648,7 +654,10 @@ _DECIMAL = f"^^<{XSD.decimal}>"
 
 
 def _lit(text) -> str:
-    return '"' + str(text).translate(_NT_ESCAPES) + '"'
+    text = str(text)
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:  # str.translate is slow: rarely needed
+        text = text.translate(_NT_ESCAPES)
+    return '"' + text + '"'
 
 
 def _zh_nt(text: str) -> str:
@@ -700,6 +709,25 @@ def nt_to_term(text: str):
     if "\\" in lexical:
         lexical = re.sub(r'\\[\\"nr]', lambda e: _UNESCAPES[e[0]], lexical)
     return Literal(lexical, lang=lang, datatype=URIRef(datatype) if datatype else None)
+
+
+def as_triples(graph) -> Iterable[Triple]:
+    """rdflib triples of a graph given as an rdflib Graph or triple list, a list of N-Triples term
+    strings (``record_nt``), N-Triples text (``nt_lines``) or N-Quads bytes of one graph."""
+    if isinstance(graph, bytes):
+        graph = graph.decode("utf-8")
+        return [] if not graph else [t for t in as_triples(_NQ_GRAPH.sub(" .\n", graph))]
+    if isinstance(graph, str):
+        g = Graph()
+        g.parse(data=graph, format="nt")
+        return g
+    if isinstance(graph, list) and graph and _is_nt(graph[0][0]):
+        return from_nt(graph)
+    return graph
+
+
+def _is_nt(term) -> bool:
+    return isinstance(term, str) and not isinstance(term, URIRef | Literal)
 
 
 def from_nt(triples: list[NTTriple]) -> list[Triple]:

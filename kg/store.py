@@ -30,7 +30,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 
 from kg.errors import KGError, QueryError
-from kg.rdf import ONTOLOGY_GRAPH, PREFIXES
+from kg.rdf import ONTOLOGY_GRAPH, PREFIXES, as_triples
 
 __all__ = [
     "DEFAULT_STORE",
@@ -529,7 +529,7 @@ class MemoryStore(Store):
         ds = Dataset(default_union=True)
         for iri, graph in graphs.items():
             ctx = ds.graph(URIRef(iri))
-            ds.addN((s, p, o, ctx) for s, p, o in graph)
+            ds.addN((s, p, o, ctx) for s, p, o in as_triples(graph))
         self._ds = ds
 
     def _query(self, text: str, user_text: str, offset: int, deadline: _Deadline) -> QueryResult:
@@ -665,6 +665,10 @@ class OxigraphStore(Store):
             chunk, size = [], 0
 
         for iri, graph in graphs.items():
+            if isinstance(graph, bytes):  # N-Quads already
+                flush()
+                store.bulk_load(graph, format=ox.RdfFormat.N_QUADS)
+                continue
             try:
                 text = nquads(graph, iri)
             except ValueError:
@@ -676,6 +680,13 @@ class OxigraphStore(Store):
             if size >= self.BULK_CHUNK:
                 flush()
         flush()
+
+    def bulk_load_file(self, path: str | os.PathLike) -> None:
+        """Add the quads of an N-Quads file, streamed by Oxigraph's bulk loader (the GIL is released:
+        another thread can go on meanwhile)."""
+        import pyoxigraph as ox
+
+        self._live().bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
 
     def _query(self, text: str, user_text: str, offset: int, deadline: _Deadline) -> QueryResult:
         import pyoxigraph as ox
@@ -803,9 +814,12 @@ class HttpStore(Store):
             if graph_iri is None
             else f"{self.store_url}?graph={quote(str(graph_iri), safe='')}"
         )
-        if not isinstance(graph, Graph):
-            graph = _as_rdflib(graph)
-        body = graph.serialize(format="nt", encoding="utf-8")
+        if isinstance(graph, str):  # N-Triples text already
+            body = graph.encode("utf-8")
+        else:
+            if not isinstance(graph, Graph):
+                graph = _as_rdflib(as_triples(graph))
+            body = graph.serialize(format="nt", encoding="utf-8")
         try:
             self._request("PUT", target, body, {"Content-Type": "application/n-triples"}, None)
         except _HttpError as e:
@@ -821,7 +835,7 @@ class HttpStore(Store):
         if not self.query("ASK { ?s ?p ?o }", add_known_prefixes=False).boolean:
             union = Graph()
             for g in graphs.values():
-                for t in g:
+                for t in as_triples(g):
                     union.add(t)
             self._put_graph(None, union)
 

@@ -211,13 +211,17 @@ def _run_fast(write: Callable[[BinaryIO], object], focus_nodes: set[Node] | None
     N-Triples (~1 GB at 5M triples) is not held in memory a second time (and the ontology is
     added without copying the data). Duplicate triples are harmless (the engine keeps a set).
     """
-    shapes = _fast_shapes()
     with tempfile.TemporaryDirectory(prefix="kg-shacl-") as tmp:
-        path = Path(tmp) / "data.nt"
+        path = Path(tmp) / "data.nq"  # N-Triples lines are N-Quads lines too
         with open(path, "wb") as out:
             out.write(_ontology_nt())
             write(out)
-        report = shapes.validate_file(str(path), inference="none", allow_warnings=False)
+        return _rows_of_file(path, focus_nodes)
+
+
+def _rows_of_file(path: Path, focus_nodes: set[Node] | None) -> set[Row]:
+    """Rows of the ``shacl`` engine's report on an N-Triples / N-Quads file (syntax by extension)."""
+    report = _fast_shapes().validate_file(str(path), inference="none", allow_warnings=False)
     rows = set()
     for r in report.results:
         focus = _term(r.focus_node)
@@ -234,10 +238,14 @@ def _validate_fast(data: Graph, focus_nodes: set[Node] | None) -> set[Row]:
 _CHUNK = 1 << 22  # characters encoded at a time when writing N-Triples text
 
 
-def _fast_rows(ntriples: str, focus_nodes: set[Node] | None) -> set[Row]:
+def _fast_rows(pieces: Iterable[str | bytes], focus_nodes: set[Node] | None) -> set[Row]:
     def write(out: BinaryIO) -> None:
-        for i in range(0, len(ntriples), _CHUNK):
-            out.write(ntriples[i : i + _CHUNK].encode("utf-8"))
+        for text in pieces:
+            if isinstance(text, bytes):
+                out.write(text)
+                continue
+            for i in range(0, len(text), _CHUNK):
+                out.write(text[i : i + _CHUNK].encode("utf-8"))
 
     return _run_fast(write, focus_nodes)
 
@@ -277,19 +285,40 @@ def validate(
 
 
 def validate_text(
-    ntriples: str,
+    ntriples: str | bytes | Iterable[str | bytes],
     max_lines: int = MAX_LINES,
     *,
     focus_nodes: Iterable[Node] | None = None,
 ) -> tuple[bool, str]:
-    """``validate`` for data given as N-Triples text: with the ``shacl`` engine no rdflib graph is
-    built at all (the fast path of large builds); pySHACL parses the text first."""
+    """``validate`` for data given as N-Triples or N-Quads text (one string, or pieces of whole
+    lines; bytes are UTF-8): with the ``shacl`` engine no rdflib graph is built at all (the fast path
+    of large builds); pySHACL parses the text first."""
     focus = set(focus_nodes) if focus_nodes is not None else None
+    pieces = [ntriples] if isinstance(ntriples, str | bytes) else list(ntriples)
     if engine() == "shacl":
-        return _report(sorted(_fast_rows(ntriples, focus)), max_lines)
+        return _report(sorted(_fast_rows(pieces, focus)), max_lines)
     graph = Graph()
-    graph.parse(data=ntriples, format="nt")
+    for piece in pieces:
+        _parse_quads(graph, piece)
     return _report(sorted(_validate_pyshacl(graph, focus)), max_lines)
+
+
+def validate_nquads_file(path: str | os.PathLike, max_lines: int = MAX_LINES) -> tuple[bool, str]:
+    """``validate`` for data in an N-Quads file that already holds the ontology (the union of its
+    graphs is validated): the ``shacl`` engine streams it; pySHACL parses it first."""
+    if engine() == "shacl":
+        return _report(sorted(_rows_of_file(Path(path), None)), max_lines)
+    graph = Graph()
+    _parse_quads(graph, Path(path).read_bytes())
+    return _report(sorted(_validate_pyshacl(graph, None)), max_lines)
+
+
+def _parse_quads(graph: Graph, text: str | bytes) -> None:
+    """Add the triples of N-Triples / N-Quads text to ``graph`` (graph names dropped)."""
+    ds = Dataset()
+    ds.parse(data=text.decode("utf-8") if isinstance(text, bytes) else text, format="nquads")
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        graph.add((s, p, o))
 
 
 def _report(rows: list[Row], max_lines: int) -> tuple[bool, str]:
