@@ -217,18 +217,24 @@ def _link_graphs(records: list) -> dict[URIRef, list]:
     return out
 
 
-def _files_behind(message: str, records: list) -> list[str]:
+def _owners(records: list) -> dict[str, str]:
+    """IRI -> file name, for the nodes that name a document: its plan and its source file."""
+    from kg.rdf import file_iri, record_plan_iri
+
+    out = {str(record_plan_iri(r)): r.file for r in records}
+    out.update({str(file_iri(r.file)): r.file for r in records})
+    return out
+
+
+def _files_behind(message: str, owners: dict[str, str]) -> list[str]:
     """The documents behind the focus nodes of a validation message (best effort): a node under a
     plan's IRI (its actions, indicators, ...) or the node of a source file belongs to that document.
 
     ``kg.validate`` writes one violation per line, ``focus  path  message``, with prefixed names.
     """
-    from kg.rdf import file_iri, record_plan_iri
     from kg.store import prefixes
 
     pm = prefixes()
-    owners = {str(record_plan_iri(r)): r.file for r in records}
-    files = {str(file_iri(r.file)): r.file for r in records}
     found: list[str] = []
     for line in message.splitlines():
         focus = line.split("  ", 1)[0].strip()
@@ -236,7 +242,7 @@ def _files_behind(message: str, records: list) -> list[str]:
         if not sep or prefix not in pm:
             continue
         node = pm[prefix] + local
-        name = files.get(node) or owners.get(node)
+        name = owners.get(node)
         while name is None and "/" in node:
             node = node.rsplit("/", 1)[0]
             name = owners.get(node)
@@ -417,11 +423,20 @@ def build(
                 r = doc_iris[iri]
                 doc_graphs[iri] = quads.get(r.file) or nquads(record_nt(r), iri).encode("utf-8")
         del quads
+        actions = {r.file: len(r.actions) for r in records}
+        owners = _owners(records)
+        replaced = list(doc_graphs) if previous else list(doc_iris)
+        info = _build_info(inputs, records, previous, todo, replaced, removed)
+        documents = len(records)
 
         if staged is not None:
+            # Free what validation does not need before the SHACL engine reads the corpus.
+            staged.write_records({r.sha256: r for r in records})
+            del records, doc_iris, cached, todo
             staged.wait()
-            staged.write_all(link_graphs.values())
-            staged.load_in_background(link_graphs)
+            staged.write_links(link_graphs.values())
+            del link_graphs
+            staged.load_in_background(links=True)
             conforms, message = staged.validate()
         elif previous:
             plans = [record_plan_iri(doc_iris[iri]) for iri in doc_graphs]
@@ -432,16 +447,13 @@ def build(
             conforms, message = _validate_all([ontology, *doc_graphs.values(), *link_graphs.values()])
         phase("validate")
         if not conforms:
-            culprits = _files_behind(message, records)
+            culprits = _files_behind(message, owners)
             where = f" ({', '.join(culprits)})" if culprits else ""
             raise ValidationError(f"graph does not conform to the shapes{where}: {_one_line(message)}")
 
-        actions = {r.file: len(r.actions) for r in records}
-        replaced = list(doc_graphs) if previous else list(doc_iris)
-        info = _build_info(inputs, records, previous, todo, replaced, removed)
         info["phases"] = phases
         memory_store = None
-        graphs = {**doc_graphs, **link_graphs, ONTOLOGY_GRAPH: ontology}
+        graphs = {**doc_graphs, **link_graphs, ONTOLOGY_GRAPH: ontology} if staged is None else {}
         if isinstance(store_spec, Store):
             store_spec.replace_all(graphs)
             spec = store_spec.spec
@@ -458,17 +470,15 @@ def build(
                 remote = HttpStore(spec)
                 remote.replace_all(graphs)
                 triples = remote.triple_count()
+        elif previous:
+            info["seconds"] = round(time.perf_counter() - start, 3)
+            stale = removed + [g for g in changed if str(g) in old_files]
+            triples = patch_folder_store(folder, stale, graphs, info, {r.sha256: r for r in records})
         else:
-            records_by_sha = {r.sha256: r for r in records}
-            if previous:
-                info["seconds"] = round(time.perf_counter() - start, 3)
-                stale = removed + [g for g in changed if str(g) in old_files]
-                triples = patch_folder_store(folder, stale, graphs, info, records_by_sha)
-            else:
-                staged.wait()
-                phase("store")
-                info["seconds"] = round(time.perf_counter() - start, 3)
-                triples = staged.finish(info, records_by_sha)
+            staged.wait()
+            phase("store")
+            info["seconds"] = round(time.perf_counter() - start, 3)
+            triples = staged.finish(info)
         if "store" not in phases:
             phase("store")
     finally:
@@ -479,13 +489,13 @@ def build(
 
     return BuildResult(
         store=spec,
-        documents=len(records),
+        documents=documents,
         triples=triples,
         actions=actions,
         seconds=time.perf_counter() - start,
         files=[str(f) for f in files],
         memory_store=memory_store,
-        extracted=len(todo),
+        extracted=info["extracted"],
         replaced=len(replaced),
         removed=len(removed),
         phases=phases,
@@ -540,6 +550,7 @@ class _Staged:
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
         self.data = self.work / "data.nq"
+        self.links = self.work / "links.nq"
         self._out = open(self.data, "wb")  # noqa: SIM115 - closed by wait()/discard()
         self.store = OxigraphStore(self.tmp)
         self._thread = None
@@ -548,25 +559,29 @@ class _Staged:
     def write(self, quads: bytes) -> None:
         self._out.write(quads)
 
-    def write_all(self, chunks) -> None:
-        with open(self.data, "ab") as out:
+    def write_links(self, chunks) -> None:
+        """The corpus-level graphs (N-Quads bytes): to a file of their own, and after the documents
+        in the file that is validated (call once the documents are loaded)."""
+        with open(self.data, "ab") as data, open(self.links, "wb") as links:
             for chunk in chunks:
-                out.write(chunk)
+                data.write(chunk)
+                links.write(chunk)
 
-    def load_in_background(self, graphs: dict | None = None) -> None:
-        """Load ``graphs`` (N-Quads bytes), or everything written so far, in a thread."""
+    def write_records(self, records_by_sha: dict) -> None:
+        RecordCache.write(self.tmp, records_by_sha)
+
+    def load_in_background(self, *, links: bool = False) -> None:
+        """Load the documents written so far (or, with ``links``, the links file) in a thread."""
         import threading
 
         self.wait()
-        if graphs is None:
+        if not self._out.closed:
             self._out.close()
+        path = self.links if links else self.data
 
         def run() -> None:
             try:
-                if graphs is None:
-                    self.store.bulk_load_file(self.data)
-                else:
-                    self.store.load_graphs(graphs)
+                self.store.bulk_load_file(path)
             except BaseException as e:  # re-raised by wait()
                 self._error = e
 
@@ -586,12 +601,13 @@ class _Staged:
 
         return validate_nquads_file(self.data)
 
-    def finish(self, info: dict, records_by_sha: dict) -> int:
+    def finish(self, info: dict) -> int:
+        """Swap the new store into place (the records cache is already in it)."""
         self.wait()
         self.store._live().flush()
         self.store.close()
         shutil.rmtree(self.work, ignore_errors=True)
-        return _finish(self.tmp, self.folder, info, records_by_sha, None)
+        return _finish(self.tmp, self.folder, info, {}, None)
 
     def discard(self) -> None:
         try:

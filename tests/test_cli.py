@@ -292,19 +292,24 @@ def test_bad_input_aborts_the_build_and_keeps_the_old_store(capsys, store_copy, 
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temp folders left behind
 
 
-def test_graph_breaking_the_shapes_aborts_the_build(capsys, store_copy, tmp_path):
-    """A plan whose header names no region extracts, but its plan has no hc:level: SHACL refuses it."""
+@pytest.mark.parametrize("full", [False, True], ids=["incremental", "full"])
+def test_graph_breaking_the_shapes_aborts_the_build(capsys, store_copy, tmp_path, full):
+    """A plan whose header names no region extracts, but its plan has no hc:level: SHACL refuses it.
+    Incrementally (focused validation) or in a full build (staged store, streamed validation file),
+    the previous store stays and nothing is left beside it."""
     plan = tmp_path / "noregion.txt"
     plan.write_text(
         "关于推进健康工作的实施方案\n\n一、总体要求\n坚持预防为主。\n\n二、主要任务\n"
         "1.健康知识普及行动。普及健康知识。\n2.合理膳食行动。推广合理膳食。\n\n三、保障措施\n加强组织领导。\n",
         encoding="utf-8",
     )
-    code, _, err = run(capsys, "build", str(plan), "--store", str(store_copy))
+    beside = sorted(p.name for p in store_copy.parent.iterdir())
+    code, _, err = run(capsys, "build", str(plan), "--store", str(store_copy), *(["--full"] if full else []))
     assert code == 1 and err.count("\n") == 1
     assert err.startswith("kg: error: graph does not conform to the shapes (noregion.txt): ")
     assert "hc:level" in err
     assert action_counts(capsys, store_copy) == SEED_ACTIONS
+    assert sorted(p.name for p in store_copy.parent.iterdir()) == beside
 
 
 def test_bad_file_among_good_ones_writes_nothing(capsys, tmp_path):

@@ -74,6 +74,33 @@ def place_names(region: str | None) -> tuple[str, ...]:
     return (region, short) if short != region and len(short) >= 2 else (region,)
 
 
+@lru_cache(maxsize=1 << 17)
+def _best_match(clause: str, parent: str) -> tuple[int | None, float]:
+    """(position, ratio) of the parent clause closest to ``clause``. Cached: sibling plans copy the
+    same clauses from the same parent."""
+    parent_clauses, exact, parent_grams = _indexed(parent)
+    best = exact.get(clause)
+    if best is not None:
+        return best, 1.0
+    best_ratio = 0.0
+    grams = _bigrams(clause)
+    if grams:
+        ranked = sorted(
+            ((len(grams & pg) / len(grams | pg), k) for k, pg in enumerate(parent_grams) if pg),
+            reverse=True,
+        )[:CANDIDATES]
+        for overlap, k in ranked:
+            if overlap < 0.2:
+                break
+            matcher = SequenceMatcher(None, clause, parent_clauses[k], autojunk=False)
+            if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best_ratio:
+                best, best_ratio = k, ratio
+    return best, best_ratio
+
+
 def text_reuse(
     child: str, parent: str, *, child_places: tuple[str, ...] = (), parent_places: tuple[str, ...] = ()
 ) -> Reuse:
@@ -84,30 +111,14 @@ def text_reuse(
     difflib, which keeps this linear in practice. Passages are reported as written.
     """
     child_clauses = _indexed(mask_places(child, child_places))[0]
-    parent_clauses, exact, parent_grams = _indexed(mask_places(parent, parent_places))
+    masked_parent = mask_places(parent, parent_places)
+    parent_clauses = _indexed(masked_parent)[0]
     pairs = []
     used: set[int] = set()
     reused_chars = 0
     added = []
     for c in child_clauses:
-        best, best_ratio = exact.get(c), 1.0
-        if best is None:
-            best_ratio = 0.0
-            grams = _bigrams(c)
-            if grams:
-                ranked = sorted(
-                    ((len(grams & pg) / len(grams | pg), k) for k, pg in enumerate(parent_grams) if pg),
-                    reverse=True,
-                )[:CANDIDATES]
-                for overlap, k in ranked:
-                    if overlap < 0.2:
-                        break
-                    matcher = SequenceMatcher(None, c, parent_clauses[k], autojunk=False)
-                    if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
-                        continue
-                    ratio = matcher.ratio()
-                    if ratio > best_ratio:
-                        best, best_ratio = k, ratio
+        best, best_ratio = _best_match(c, masked_parent)
         if best is not None and best_ratio >= REUSED:
             used.add(best)
             reused_chars += len(c)
