@@ -74,6 +74,13 @@ def place_names(region: str | None) -> tuple[str, ...]:
     return (region, short) if short != region and len(short) >= 2 else (region,)
 
 
+@lru_cache(maxsize=4096)
+def _matcher(parent_clause: str) -> SequenceMatcher:
+    """A matcher with ``parent_clause`` as its second sequence: difflib indexes that one, so the
+    index is built once per parent clause and each child clause is only ``set_seq1``."""
+    return SequenceMatcher(None, "", parent_clause, autojunk=False)
+
+
 @lru_cache(maxsize=1 << 17)
 def _best_match(clause: str, parent: str) -> tuple[int | None, float]:
     """(position, ratio) of the parent clause closest to ``clause``. Cached: sibling plans copy the
@@ -85,14 +92,17 @@ def _best_match(clause: str, parent: str) -> tuple[int | None, float]:
     best_ratio = 0.0
     grams = _bigrams(clause)
     if grams:
-        ranked = sorted(
-            ((len(grams & pg) / len(grams | pg), k) for k, pg in enumerate(parent_grams) if pg),
-            reverse=True,
-        )[:CANDIDATES]
-        for overlap, k in ranked:
-            if overlap < 0.2:
-                break
-            matcher = SequenceMatcher(None, clause, parent_clauses[k], autojunk=False)
+        n = len(grams)
+        overlaps = []
+        for k, pg in enumerate(parent_grams):
+            if pg and not grams.isdisjoint(pg):
+                shared = len(grams & pg)
+                overlap = shared / (n + len(pg) - shared)  # Jaccard
+                if overlap >= 0.2:
+                    overlaps.append((overlap, k))
+        for _, k in sorted(overlaps, reverse=True)[:CANDIDATES]:
+            matcher = _matcher(parent_clauses[k])
+            matcher.set_seq1(clause)
             if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
                 continue
             ratio = matcher.ratio()
