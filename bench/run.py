@@ -60,13 +60,28 @@ def main(argv=None) -> int:
     result: dict = {
         "plans": args.plans,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
     }
 
     import shutil
 
     shutil.rmtree(corpus, ignore_errors=True)
-    _, gen_s, _ = _child([py, str(ROOT / "bench" / "generate.py"), "--plans", str(args.plans), "--out", str(corpus), "--seed", str(args.seed)])
+    _, gen_s, _ = _child(
+        [
+            py,
+            str(ROOT / "bench" / "generate.py"),
+            "--plans",
+            str(args.plans),
+            "--out",
+            str(corpus),
+            "--seed",
+            str(args.seed),
+        ]
+    )
     files = sorted(corpus.glob("*.txt"))
     size_mb = sum(f.stat().st_size for f in files) / 2**20
     result["corpus"] = {"files": len(files), "megabytes": round(size_mb, 2), "generate_s": round(gen_s, 2)}
@@ -93,21 +108,44 @@ def main(argv=None) -> int:
         flush=True,
     )
 
+    result["cli"] = cli_latency(store, args.runs)
+    print(
+        "kg on the built store (whole command, Python start included; in-process API time in brackets): "
+        + ", ".join(
+            f"{k} {v['median_s'] * 1000:.0f} ms [{v['api_median_s'] * 1000:.1f} ms]"
+            for k, v in result["cli"].items()
+        ),
+        flush=True,
+    )
+
+    # Oxigraph's own N-Quads writer: the same file for both engines, written at scale in seconds.
     export = (
-        "import sys; from kg.store import open_store;"
-        "s=open_store(sys.argv[1], read_only=True); open(sys.argv[2],'wb').write(s.export('nquads'))"
+        "import sys, pyoxigraph as ox;"
+        "ox.Store.read_only(sys.argv[1]).dump(output=sys.argv[2], format=ox.RdfFormat.N_QUADS)"
     )
     _child([py, "-c", export, str(store), str(nquads)], cwd=ROOT)
 
     result["engines"] = {}
     for engine in [e for e in args.engines.split(",") if e]:
-        cmd = [py, str(ROOT / "bench" / "engine.py"), "--engine", engine, "--nquads", str(nquads), "--runs", str(args.runs)]
+        cmd = [
+            py,
+            str(ROOT / "bench" / "engine.py"),
+            "--engine",
+            engine,
+            "--nquads",
+            str(nquads),
+            "--runs",
+            str(args.runs),
+        ]
         if engine == "rdflib":
             cmd += ["--query-timeout", str(args.query_timeout)]
         out, _, _ = _child(cmd, cwd=ROOT)
         data = json.loads(out.strip().splitlines()[-1])
         result["engines"][engine] = data
-        print(f"{engine}: loaded {data['triples']} triples in {data['load_s']:.1f} s, peak {data['peak_rss_mb']:.0f} MB", flush=True)
+        print(
+            f"{engine}: loaded {data['triples']} triples in {data['load_s']:.1f} s, peak {data['peak_rss_mb']:.0f} MB",
+            flush=True,
+        )
 
     engines = result["engines"]
     if "oxigraph" in engines and "rdflib" in engines:
@@ -121,6 +159,51 @@ def main(argv=None) -> int:
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+CLI_PROBE = """
+import json, statistics, sys, time
+from kg.graph import PolicyGraph
+store, runs = sys.argv[1], int(sys.argv[2])
+with PolicyGraph.open(store=store) as pg:
+    res = pg.store.query(
+        "SELECT ?region ?name WHERE { ?p hc:held true ; hc:level hc:Township ; hc:region/rdfs:label ?region ;"
+        " eli:has_part ?a . ?a rdfs:label ?name ; hc:implements ?up } ORDER BY ?region ?name LIMIT 1"
+    )
+    region, name = (str(t) for t in res.terms[0])
+    out = {"trace_args": [region, name]}
+    for key, call in [("top-departments", lambda: pg.top_departments()),
+                      ("trace", lambda: pg.trace(place=region, action=name))]:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter(); call(); times.append(time.perf_counter() - t)
+        out[key] = statistics.median(times)
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def cli_latency(store: Path, runs: int) -> dict:
+    """Median wall time of ``kg top-departments`` and ``kg trace`` run as commands on the built store,
+    and the median in-process time of the same calls through ``kg.graph.PolicyGraph``."""
+    import statistics
+
+    py = sys.executable
+    out, _, _ = _child([py, "-c", CLI_PROBE, str(store), str(runs)], cwd=ROOT)
+    api = json.loads(out.strip().splitlines()[-1])
+    kg_cmd = [py, "-m", "kg"]
+    commands = {
+        "top-departments": [*kg_cmd, "top-departments", "--store", str(store)],
+        "trace": [*kg_cmd, "trace", *api["trace_args"], "--store", str(store)],
+    }
+    result = {}
+    for key, cmd in commands.items():
+        times = [_child(cmd, cwd=ROOT)[1] for _ in range(runs)]
+        result[key] = {
+            "median_s": round(statistics.median(times), 4),
+            "api_median_s": round(api[key], 5),
+            "command": " ".join(cmd[2:]),
+        }
+    return result
 
 
 def table(result: dict) -> str:

@@ -409,7 +409,12 @@ def build(
         phase("extract")
         _check_unique_plans(records, files)
 
-        link_graphs = {iri: nquads(g, iri).encode("utf-8") for iri, g in _link_graphs(records).items()}
+        link_graphs = _link_graphs(records)
+        if staged is not None:
+            staged.write_links(link_graphs)  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
+            link_graphs = {}
+        else:
+            link_graphs = {iri: nquads(g, iri).encode("utf-8") for iri, g in link_graphs.items()}
         phase("link")
         doc_iris = {graph_iri(r.file): r for r in records}
         old_files = {e["graph"]: e for e in previous["files"]} if previous else {}
@@ -434,8 +439,7 @@ def build(
             staged.write_records({r.sha256: r for r in records})
             del records, doc_iris, cached, todo
             staged.wait()
-            staged.write_links(link_graphs.values())
-            del link_graphs
+            staged.append_links()
             staged.load_in_background(links=True)
             conforms, message = staged.validate()
         elif previous:
@@ -559,13 +563,19 @@ class _Staged:
     def write(self, quads: bytes) -> None:
         self._out.write(quads)
 
-    def write_links(self, chunks) -> None:
-        """The corpus-level graphs (N-Quads bytes): to a file of their own, and after the documents
-        in the file that is validated (call once the documents are loaded)."""
-        with open(self.data, "ab") as data, open(self.links, "wb") as links:
-            for chunk in chunks:
-                data.write(chunk)
-                links.write(chunk)
+    def write_links(self, graphs: dict, step: int = 50_000) -> None:
+        """The corpus-level graphs (N-Triples term strings) to a file of their own."""
+        from kg.rdf import nquads
+
+        with open(self.links, "wb") as out:
+            for iri, triples in graphs.items():
+                for i in range(0, len(triples), step):
+                    out.write(nquads(triples[i : i + step], iri).encode("utf-8"))
+
+    def append_links(self) -> None:
+        """Add the links file to the file that is validated (once the documents are loaded)."""
+        with open(self.data, "ab") as data, open(self.links, "rb") as links:
+            shutil.copyfileobj(links, data, 1 << 24)
 
     def write_records(self, records_by_sha: dict) -> None:
         RecordCache.write(self.tmp, records_by_sha)
