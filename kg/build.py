@@ -9,6 +9,7 @@ sha256s, counts, kg version, build time) for later incremental builds.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -51,6 +52,7 @@ class BuildResult:
     replaced: int = 0  # document graphs written
     removed: int = 0  # document graphs removed
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step: extract, link, ...
+    mode: str = "full"  # full | incremental (the corpus re-linked) | append (new leaf plans linked alone)
 
     @property
     def total_actions(self) -> int:
@@ -137,9 +139,10 @@ class RecordCache:
                     continue
                 except OSError:
                     pass
-            (target / name).write_bytes(
-                zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 3)
-            )
+            if record is not None:  # None: an entry to carry over from ``reuse`` only
+                (target / name).write_bytes(
+                    zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 3)
+                )
 
 
 class _BuildLock:
@@ -384,6 +387,10 @@ def build(
         cache = RecordCache(folder) if folder is not None else None
         if previous is not None and previous.get("format") != build_format():
             previous = None  # another kg version, ontology or reference data: rebuild everything
+        if previous is not None and folder is not None:
+            appended = _append_build(folder, previous, inputs, files, start, jobs=jobs, progress=progress)
+            if appended is not None:
+                return appended
         cached = {sha: cache.get(sha) for _, _, sha in inputs} if (previous and cache) else {}
         todo = [item for item in inputs if cached.get(item[2]) is None]
         ontology = nquads(list(ontology_graph()), ONTOLOGY_GRAPH).encode("utf-8")
@@ -503,12 +510,13 @@ def build(
         replaced=len(replaced),
         removed=len(removed),
         phases=phases,
+        mode="incremental" if previous else "full",
     )
 
 
 def _build_info(inputs, records, previous, todo, replaced: list, removed: list) -> dict:
     """The ``build.json`` of a folder store (without ``seconds``, ``phases`` and ``triples``)."""
-    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, graph_iri
+    from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE, graph_iri, record_plan_iri
 
     return {
         "format": build_format(),
@@ -527,6 +535,9 @@ def _build_info(inputs, records, previous, todo, replaced: list, removed: list) 
                 "sha256": r.sha256,
                 "encoding": r.encoding,
                 "graph": str(graph_iri(r.file)),
+                "plan": str(record_plan_iri(r)),
+                "region": r.meta.region,
+                "level": r.meta.level,
                 "actions": len(r.actions),
                 "indicators": len(r.indicators),
             }
@@ -631,6 +642,142 @@ class _Staged:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def _append_build(
+    folder: Path, previous: dict, inputs: list, files: list[Path], start: float, *, jobs=None, progress=None
+) -> BuildResult | None:
+    """Add new documents to a built store without re-linking the corpus, when that gives what a full
+    build would: no file removed or changed, and each new plan a leaf (no plan of its region or below
+    it in the store, its plan not yet a node of the graph). The new plans are linked together with
+    the plans of their regions' ancestors (and those they cite); the links this yields for nodes the
+    store already describes must equal the stored ones, else None (the caller re-links everything).
+    Only the new documents' graphs are written, and their links are added to the links graph."""
+    import pyoxigraph as ox
+
+    from kg.link import gazetteer
+    from kg.link.linker import link
+    from kg.rdf import LINKS_GRAPH, cited_iri, graph_iri, links_nt, nquads, ontology_graph, record_plan_iri
+
+    old = previous["files"]
+    if any("plan" not in e for e in old):
+        return None  # a build.json from before these fields
+    present = {f.name: sha for f, _, sha in inputs}
+    if len(present) != len(inputs) or any(present.get(e["file"]) != e["sha256"] for e in old):
+        return None  # a file removed, changed, or two of the same name
+    old_names = {e["file"] for e in old}
+    new_inputs = [item for item in inputs if item[0].name not in old_names]
+    if not new_inputs:
+        return None
+    phases: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = round(now - mark, 3)
+        mark = now
+
+    extracted = extract_all(new_inputs, jobs=jobs, progress=progress, graphs=True)
+    new = [record for record, _ in extracted]
+    phase("extract")
+
+    @functools.cache
+    def above(region: str) -> frozenset[str]:
+        return frozenset(r.name for r in gazetteer.chain(region)[1:])
+
+    old_regions = {e["region"] for e in old if e.get("region")}
+    old_plans = {e["plan"]: e for e in old}
+    old_graphs = {e["graph"] for e in old}
+    new_regions = [r.meta.region for r in new]
+    if not all(new_regions) or len(set(new_regions)) != len(new_regions):
+        return None
+    for r in new:
+        region = r.meta.region
+        if region in old_regions or str(record_plan_iri(r)) in old_plans:
+            return None
+        if str(graph_iri(r.file)) in old_graphs:
+            return None
+        if any(region in above(x) for x in old_regions):
+            return None  # a stored plan below the new one would now derive from it
+    wanted = set().union(*(above(x) for x in new_regions))
+    cited = {str(cited_iri(c)) for r in new for c in r.cites}
+    cache = RecordCache(folder)
+    context = []
+    for e in old:
+        if e.get("region") in wanted or e["plan"] in cited:
+            record = cache.get(e["sha256"])
+            if record is None:
+                return None
+            context.append(_renamed(record, e["file"]))
+    links = links_nt(link([*context, *new]))
+    phase("link")
+
+    # The links as the store would hold them (Oxigraph normalises some literals), by subject.
+    scratch = ox.Store()
+    scratch.load(nquads(links, LINKS_GRAPH).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    by_subject: dict = {}
+    for q in scratch:
+        by_subject.setdefault(q.subject, []).append(q)
+    owned = tuple(str(record_plan_iri(r)) for r in new)
+    links_graph = ox.NamedNode(str(LINKS_GRAPH))
+    add: list = []
+    added_nt: list = []
+    live = ox.Store.read_only(str(folder))
+    try:
+        for subject, quads in by_subject.items():
+            value = getattr(subject, "value", "")
+            if not (value in owned or value.startswith(tuple(p + "/" for p in owned))):
+                stored = {
+                    (str(q.predicate), str(q.object))
+                    for q in live.quads_for_pattern(subject, None, None, links_graph)
+                }
+                if stored:
+                    if stored != {(str(q.predicate), str(q.object)) for q in quads}:
+                        return None  # the new plans change what the store says of a node
+                    continue
+            add.extend(quads)
+            added_nt.extend((str(q.subject), str(q.predicate), str(q.object)) for q in quads)
+    finally:
+        del live
+
+    doc_graphs = {graph_iri(r.file): q for r, q in extracted}
+    plans = [record_plan_iri(r) for r in new]
+    union, focus = incremental_check(folder, doc_graphs, {LINKS_GRAPH: added_nt}, plans, appended=True)
+    union += ontology_graph()
+    conforms, message = _validate(union, focus)
+    phase("validate")
+    if not conforms:
+        culprits = _files_behind(message, _owners(new))
+        where = f" ({', '.join(culprits)})" if culprits else ""
+        raise ValidationError(f"graph does not conform to the shapes{where}: {_one_line(message)}")
+
+    new_info = _build_info(new_inputs, new, previous, new_inputs, list(doc_graphs), [])
+    entries = {e["file"]: e for e in [*old, *new_info["files"]]}
+    info = dict(new_info)
+    info["files"] = [entries[f.name] for f, _, _ in inputs]
+    info["documents"] = len(inputs)
+    info["actions"] = sum(e["actions"] for e in info["files"])
+    info["incremental"] = True
+    info["mode"] = "append"
+    info["phases"] = phases
+    info["seconds"] = round(time.perf_counter() - start, 3)
+    records_by_sha = {e["sha256"]: None for e in old} | {r.sha256: r for r in new}
+    triples = patch_folder_store(folder, [], dict(doc_graphs), info, records_by_sha, add=add)
+    phase("store")
+    return BuildResult(
+        store=str(folder),
+        documents=len(inputs),
+        triples=triples,
+        actions={e["file"]: e["actions"] for e in info["files"]},
+        seconds=time.perf_counter() - start,
+        files=[str(f) for f in files],
+        extracted=len(new),
+        replaced=len(doc_graphs),
+        removed=0,
+        phases=phases,
+        mode="append",
+    )
+
+
 def _renamed(record, name: str):
     """A cached record of the same bytes read under another file name."""
     if record.file == name:
@@ -656,7 +803,12 @@ def _validate(graph: Graph, focus: set[URIRef] | None = None) -> tuple[bool, str
 
 
 def incremental_check(
-    folder: Path, doc_graphs: dict[URIRef, list], link_graphs: dict[URIRef, list], plans: list[URIRef]
+    folder: Path,
+    doc_graphs: dict[URIRef, list],
+    link_graphs: dict[URIRef, list],
+    plans: list[URIRef],
+    *,
+    appended: bool = False,
 ) -> tuple[Graph, set[URIRef]]:
     """What an incremental build validates: (data graph, focus nodes).
 
@@ -665,6 +817,8 @@ def incremental_check(
     description of every node they point to (a parent plan, an implemented action, a department, a
     region) taken from the new links and reference graphs or, for unchanged documents, from the store:
     enough for the shapes to check the links, without validating the whole corpus again.
+    ``appended``: ``link_graphs`` hold only triples added to graphs that stay (the stored links graph
+    still describes the nodes they point to).
     """
     from kg.rdf import as_triples
     from kg.store import OxigraphStore, _from_ox
@@ -689,7 +843,7 @@ def incremental_check(
         for t in by_subject.get(node, ()):
             data.add(t)
     # The stored description of those nodes, from the graphs this build keeps as they are.
-    rewritten = {str(g) for g in [*doc_graphs, *link_graphs]}
+    rewritten = {str(g) for g in [*doc_graphs, *([] if appended else link_graphs)]}
     import pyoxigraph as ox
 
     store = OxigraphStore(folder, read_only=True)
@@ -786,10 +940,16 @@ def write_folder_store(
 
 
 def patch_folder_store(
-    target: Path, remove: list[URIRef], graphs: dict[URIRef, Graph], info: dict, records_by_sha: dict
+    target: Path,
+    remove: list[URIRef],
+    graphs: dict[URIRef, Graph],
+    info: dict,
+    records_by_sha: dict,
+    add: list | None = None,
 ) -> int:
     """Incremental write: snapshot the store (an Oxigraph backup: hard links, no copy), drop the
-    graphs in ``remove``, replace the graphs in ``graphs``, and swap the snapshot into place."""
+    graphs in ``remove``, replace the graphs in ``graphs``, add the pyoxigraph quads ``add`` (to
+    graphs that stay), and swap the snapshot into place."""
     import pyoxigraph as ox
 
     tmp = _prepare(target)
@@ -804,6 +964,8 @@ def patch_folder_store(
             for iri in [*remove, *graphs]:
                 store._live().remove_graph(ox.NamedNode(str(iri)))
             store.load_graphs(graphs)
+            if add:
+                store._live().extend(add)
             store._live().flush()
         finally:
             store.close()  # the last reference: the files are released before the swap

@@ -51,16 +51,38 @@ def test_adding_a_document_rewrites_only_its_graph_and_the_links(corpus, tmp_pat
     shutil.copy(SEEDS[4], corpus)
     added = build([corpus], str(store))
     assert (added.documents, added.extracted, added.replaced, added.removed) == (5, 1, 1, 0)
+    assert added.mode == "append"  # 长春 is a leaf: linked alone, nothing else re-linked
     after = graph_quads(store)
 
     new_graph = str(BASE["graph/004-e80d3234836daec5"])
+    links = str(BASE["graph/links"])
     changed = {g for g in after.keys() | before.keys() if after.get(g) != before.get(g)}
-    assert changed == {new_graph, str(BASE["graph/links"])}
+    assert changed == {new_graph, links}
+    assert before[links] < after[links]  # the links graph only gained the new plan's links
     info = read_build_info(store)
     assert info["incremental"] is True and info["replaced_graphs"] == [new_graph]
 
     fresh = tmp_path / "fresh"
     build([ROOT / "data" / "plans"], str(fresh))
+    assert open_store(str(store), read_only=True).export("nquads") == open_store(
+        str(fresh), read_only=True
+    ).export("nquads")
+
+
+def test_a_plan_above_stored_plans_relinks_the_corpus(tmp_path):
+    """Adding 晋城's city plan under the stored 嘉峰镇 township plan changes the township's parent: the
+    append path must not be taken, and the result is still that of a fresh build."""
+    corpus = tmp_path / "plans"
+    corpus.mkdir()
+    shutil.copy(SEEDS[1], corpus)  # 嘉峰镇 (township)
+    shutil.copy(SEEDS[2], corpus)
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    shutil.copy(SEEDS[0], corpus)  # 晋城市 (city above 嘉峰镇)
+    added = build([corpus], str(store))
+    assert (added.mode, added.extracted, added.replaced) == ("incremental", 1, 1)
+    fresh = tmp_path / "fresh"
+    build([corpus], str(fresh))
     assert open_store(str(store), read_only=True).export("nquads") == open_store(
         str(fresh), read_only=True
     ).export("nquads")
