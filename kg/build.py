@@ -421,7 +421,7 @@ def build(
             staged.write_links(link_graphs)  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
             link_graphs = {}
         else:
-            link_graphs = {iri: nquads(g, iri).encode("utf-8") for iri, g in link_graphs.items()}
+            pass  # N-Triples term lists: the stores and the focused check read them as they are
         phase("link")
         doc_iris = {graph_iri(r.file): r for r in records}
         old_files = {e["graph"]: e for e in previous["files"]} if previous else {}
@@ -455,7 +455,9 @@ def build(
             union += ontology_graph()
             conforms, message = _validate(union, focus)
         else:
-            conforms, message = _validate_all([ontology, *doc_graphs.values(), *link_graphs.values()])
+            links_text = [nquads(g, iri) for iri, g in link_graphs.items()]
+            conforms, message = _validate_all([ontology, *doc_graphs.values(), *links_text])
+            del links_text
         phase("validate")
         if not conforms:
             culprits = _files_behind(message, owners)
@@ -698,16 +700,27 @@ def _append_build(
             return None
         if any(region in above(x) for x in old_regions):
             return None  # a stored plan below the new one would now derive from it
-    wanted = set().union(*(above(x) for x in new_regions))
-    cited = {str(cited_iri(c)) for r in new for c in r.cites}
-    cache = RecordCache(folder)
-    context = []
+    # The plans the new ones may derive from: those of their regions' ancestors and those they cite,
+    # then the same for each of these, up to the national plan.
+    by_region: dict = {}
     for e in old:
-        if e.get("region") in wanted or e["plan"] in cited:
+        by_region.setdefault(e.get("region"), []).append(e)
+    cache = RecordCache(folder)
+    context: dict[str, object] = {}
+    todo = list(new)
+    while todo:
+        r = todo.pop()
+        candidates = [*(by_region.get(x, []) for x in above(r.meta.region or ""))]
+        candidates.append([old_plans[c] for c in (str(cited_iri(c)) for c in r.cites) if c in old_plans])
+        for e in (e for group in candidates for e in group):
+            if e["plan"] in context:
+                continue
             record = cache.get(e["sha256"])
             if record is None:
                 return None
-            context.append(_renamed(record, e["file"]))
+            context[e["plan"]] = record = _renamed(record, e["file"])
+            todo.append(record)
+    context = list(context.values())
     links = links_nt(link([*context, *new]))
     phase("link")
 
@@ -723,6 +736,9 @@ def _append_build(
     added_nt: list = []
     live = ox.Store.read_only(str(folder))
     try:
+        for plan in owned:
+            if next(iter(live.quads_for_pattern(ox.NamedNode(plan), None, None, None)), None) is not None:
+                return None  # the plan is already a node (cited by a stored plan): re-link
         for subject, quads in by_subject.items():
             value = getattr(subject, "value", "")
             if not (value in owned or value.startswith(tuple(p + "/" for p in owned))):
@@ -820,13 +836,33 @@ def incremental_check(
     ``appended``: ``link_graphs`` hold only triples added to graphs that stay (the stored links graph
     still describes the nodes they point to).
     """
-    from kg.rdf import as_triples
+    from kg.rdf import as_triples, from_nt
     from kg.store import OxigraphStore, _from_ox
 
-    by_subject: dict = {}
+    # Link triples by subject IRI, kept as they come (N-Triples term strings for a whole corpus's
+    # links: only the few that are needed become rdflib terms).
+    raw: dict[str, list] = {}
     for triples in link_graphs.values():
-        for t in as_triples(triples):
-            by_subject.setdefault(t[0], []).append(t)
+        if (
+            isinstance(triples, list)
+            and triples
+            and isinstance(triples[0][0], str)
+            and triples[0][0][:1] == "<"
+        ):
+            for t in triples:
+                raw.setdefault(t[0][1:-1], []).append(t)
+        else:
+            for t in as_triples(triples):
+                raw.setdefault(str(t[0]), []).append(t)
+
+    def about(iri: str) -> list:
+        triples = raw.get(iri, [])
+        return (
+            from_nt(triples)
+            if triples and isinstance(triples[0][0], str) and not isinstance(triples[0][0], URIRef)
+            else triples
+        )
+
     focus: set[URIRef] = set()
     data = Graph()
     for triples in doc_graphs.values():
@@ -834,13 +870,13 @@ def incremental_check(
             data.add(t)
             focus.add(t[0])
     prefixes = tuple(str(p) for p in plans)
-    for subject in [x for x in by_subject if isinstance(x, URIRef) and str(x).startswith(prefixes)]:
-        focus.add(subject)
-        for t in by_subject[subject]:
+    for iri in [x for x in raw if x.startswith(prefixes)]:
+        focus.add(URIRef(iri))
+        for t in about(iri):
             data.add(t)
     pointed = {o for _, _, o in data if isinstance(o, URIRef) and o not in focus}
     for node in pointed:
-        for t in by_subject.get(node, ()):
+        for t in about(str(node)):
             data.add(t)
     # The stored description of those nodes, from the graphs this build keeps as they are.
     rewritten = {str(g) for g in [*doc_graphs, *([] if appended else link_graphs)]}
