@@ -644,6 +644,10 @@ class _Staged:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_PLAN = "<https://w3id.org/healthy-china/ontology#Plan>"
+
+
 def _append_build(
     folder: Path, previous: dict, inputs: list, files: list[Path], start: float, *, jobs=None, progress=None
 ) -> BuildResult | None:
@@ -731,6 +735,7 @@ def _append_build(
     for q in scratch:
         by_subject.setdefault(q.subject, []).append(q)
     owned = tuple(str(record_plan_iri(r)) for r in new)
+    last = min(item[0].name for item in new_inputs) > max(e["file"] for e in old)
     links_graph = ox.NamedNode(str(LINKS_GRAPH))
     add: list = []
     added_nt: list = []
@@ -747,8 +752,13 @@ def _append_build(
                     for q in live.quads_for_pattern(subject, None, None, links_graph)
                 }
                 if stored:
-                    if stored != {(str(q.predicate), str(q.object)) for q in quads}:
-                        return None  # the new plans change what the store says of a node
+                    if stored != {(str(q.predicate), str(q.object)) for q in quads} and not (
+                        last and (_RDF_TYPE, _PLAN) not in stored
+                    ):
+                        # The new plans change what the store says of a node. (A cited document
+                        # that is not a plan is described as its first citer, in file order, writes
+                        # it: when the new files come last, the stored description stands.)
+                        return None
                     continue
             add.extend(quads)
             added_nt.extend((str(q.subject), str(q.predicate), str(q.object)) for q in quads)
