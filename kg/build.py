@@ -956,12 +956,16 @@ def _prepare(target: Path) -> Path:
 
 
 def _finish(tmp: Path, target: Path, info: dict, records_by_sha: dict, reuse: Path | None) -> int:
+    from kg.graph import PolicyGraph
+
     store = OxigraphStore(tmp, read_only=True)
     try:
-        triples = len(store._live())
+        triples = len(store._live())  # quads = distinct triples: each triple is in one graph
+        counts = PolicyGraph(store).counts(triples=False)  # for the explorer's first page
     finally:
         store.close()
     info["triples"] = triples
+    info["counts"] = {**counts, "triples": triples}
     RecordCache.write(tmp, records_by_sha, reuse)
     (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _swap(target, tmp)
