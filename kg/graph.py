@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 
 from kg.errors import KGError
 from kg.queries import load_query
-from kg.rdf import BASE, LEVEL_CONCEPTS, ROLE_CONCEPTS
+from kg.rdf import BASE, ELI, HC, LEVEL_CONCEPTS, ROLE_CONCEPTS, region_iri
 from kg.store import QueryResult, Store, open_store, spec_kind
 
 LEVEL_ORDER = ("national", "province", "city", "county", "township")
@@ -104,10 +104,23 @@ class PolicyGraph:
         return self.named("hierarchy").to_dataframe()
 
     def resolve_plan(self, place: str) -> URIRef:
-        """A plan by region (嘉峰镇), 文号, title or IRI; held plans first."""
-        rows = self.named("hierarchy").rows
-        cols = self.named("hierarchy").vars
+        """A plan by region (嘉峰镇), 文号, title or IRI; held plans first. Exact matches come from an
+        indexed lookup (kg/queries/find_plan.rq); a part of a title needs a scan of every plan."""
         want = place.strip()
+        if want.startswith(str(BASE)):
+            if self.query("ASK { ?p a hc:Plan }", bindings={"p": URIRef(want)}).boolean:
+                return URIRef(want)
+        elif want:
+            for by, value in (
+                (ELI.id_local, Literal(want)),
+                (HC.region, region_iri(want)),
+                (ELI.title, Literal(want, lang="zh")),
+            ):
+                found = self.named("find_plan", by=by, value=value)
+                if found.rows:
+                    return URIRef(found.rows[0][0])
+        res = self.named("hierarchy")
+        rows, cols = res.rows, res.vars
         scored = []
         for row in rows:
             r = dict(zip(cols, row, strict=True))
@@ -188,10 +201,22 @@ class PolicyGraph:
         theme = found.get("theme")
         if theme is None:
             raise KGError(f"the action {found.get('name')!r} has no theme to trace")
-        res = self.named("trace", start=plan, theme=URIRef(theme))
+        # Two flat queries rather than the single `trace` query: Oxigraph evaluates an OPTIONAL that
+        # nests OPTIONALs for every action of the corpus (seconds at national scale), flat ones
+        # only for the plans at hand (milliseconds).
+        theme = URIRef(theme)
+        chain = self.named("trace_plans", start=plan)
+        rows = []
+        for row in chain.rows:
+            r = dict(zip(chain.vars, row, strict=True))
+            found_action = self.named("plan_theme_action", plan=URIRef(r["plan"]), theme=theme)
+            if found_action.rows:
+                r.update(zip(found_action.vars, found_action.rows[0], strict=True))
+            rows.append(r)
+        label = next((r["themeLabel"] for r in rows if r.get("themeLabel") is not None), None)
         hops = []
-        for row in res.rows:
-            r = dict(zip(res.vars, row, strict=True))
+        for r in rows:
+            r.setdefault("themeLabel", label)
             score = r.get("implementationScore")
             if score is None:
                 score = r.get("themeScore")

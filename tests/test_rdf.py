@@ -523,3 +523,23 @@ def test_ntriples_and_ontology_load_into_oxigraph() -> None:
     )
     rows = [(s["cited"].value, s["rank"].value) for s in store.query(query, use_default_graph_as_union=True)]
     assert rows == [(ID + "doc/晋市政发-2020-17", "2")]
+
+
+def test_term_strings_and_rdflib_terms_say_the_same() -> None:
+    """record_nt (N-Triples term strings, the build's fast path) and record_triples (rdflib terms)
+    are one graph: parsing the strings' N-Triples with rdflib gives exactly record_triples, escapes
+    and typed literals included."""
+    from kg.rdf import nt_lines, record_nt, record_triples
+
+    record = make_record()
+    action = dataclasses.replace(
+        record.actions[0], text='引号"与\\反斜杠\n换行\r回车', name='名称"带引号"'
+    )
+    record = dataclasses.replace(record, actions=[action, *record.actions[1:]])
+    strings = record_nt(record)
+    parsed = Graph().parse(data=nt_lines(strings), format="nt")
+    terms = record_triples(record)
+    assert len(strings) == len(terms) == len(parsed) == 88
+    assert set(parsed) == set(terms)
+    texts = {str(o) for _, p, o in terms if p == HC.text}
+    assert '引号"与\\反斜杠\n换行\r回车' in texts
