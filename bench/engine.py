@@ -59,7 +59,13 @@ def sample_bindings(store) -> dict:
     if not res.terms:
         return {}
     plan, theme = res.terms[0]
-    return {"plan_actions": {"plan": plan}, "trace": {"start": plan, "theme": theme}}
+    return {
+        "plan_actions": {"plan": plan},
+        "trace": {"start": plan, "theme": theme},
+        "trace_plans": {"start": plan},
+        "plan_theme_action": {"plan": plan, "theme": theme},
+        "find_plan": {"by": HC.held, "value": Literal(True)},  # every held plan: the lookup at its widest
+    }
 
 
 def timed(store, text: str, bindings, timeout: float | None) -> float | None:
