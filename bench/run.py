@@ -1,7 +1,7 @@
 """The whole benchmark: synthetic corpus -> extract -> link -> store -> every named query, per engine.
 
     python bench/run.py --plans N --json OUT.json [--runs 5] [--engines oxigraph,rdflib]
-                        [--query-timeout 600] [--jobs 2] [--work DIR]
+                        [--query-timeout 600] [--rdflib-queries a,b,...] [--jobs 2] [--work DIR]
 
 Steps, each timed in this run on this machine:
 1. ``bench/generate.py`` writes an N-plan cascade corpus;
@@ -47,6 +47,12 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path, required=True, help="write the results here")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--engines", default="oxigraph,rdflib")
+    ap.add_argument(
+        "--rdflib-queries",
+        default="",
+        help="comma-separated named queries to run on rdflib (default: all; at millions of triples "
+        "each rdflib query takes minutes)",
+    )
     ap.add_argument("--query-timeout", type=float, default=600.0)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--work", type=Path, default=None, help="working folder (default: bench/work/N)")
@@ -125,6 +131,7 @@ def main(argv=None) -> int:
     )
     _child([py, "-c", export, str(store), str(nquads)], cwd=ROOT)
 
+    result["rdflib_queries"] = args.rdflib_queries or "all"
     result["engines"] = {}
     for engine in [e for e in args.engines.split(",") if e]:
         cmd = [
@@ -139,6 +146,8 @@ def main(argv=None) -> int:
         ]
         if engine == "rdflib":
             cmd += ["--query-timeout", str(args.query_timeout)]
+            if args.rdflib_queries:
+                cmd += ["--queries", args.rdflib_queries]
         out, _, _ = _child(cmd, cwd=ROOT)
         data = json.loads(out.strip().splitlines()[-1])
         result["engines"][engine] = data
