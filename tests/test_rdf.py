@@ -532,9 +532,7 @@ def test_term_strings_and_rdflib_terms_say_the_same() -> None:
     from kg.rdf import nt_lines, record_nt, record_triples
 
     record = make_record()
-    action = dataclasses.replace(
-        record.actions[0], text='引号"与\\反斜杠\n换行\r回车', name='名称"带引号"'
-    )
+    action = dataclasses.replace(record.actions[0], text='引号"与\\反斜杠\n换行\r回车', name='名称"带引号"')
     record = dataclasses.replace(record, actions=[action, *record.actions[1:]])
     strings = record_nt(record)
     parsed = Graph().parse(data=nt_lines(strings), format="nt")
