@@ -362,13 +362,7 @@ def build(
 
     start = time.perf_counter()
     phases: dict[str, float] = {}
-    mark = start
-
-    def phase(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        phases[name] = round(now - mark, 3)
-        mark = now
+    phase = _phase_timer(phases)
 
     files = plan_files(paths)
     inputs = _read_inputs(files)
@@ -514,6 +508,19 @@ def build(
         phases=phases,
         mode="incremental" if previous else "full",
     )
+
+
+def _phase_timer(phases: dict[str, float]):
+    """``phase(name)`` records in ``phases`` the seconds since the previous call (or since now)."""
+    mark = time.perf_counter()
+
+    def phase(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        phases[name] = round(now - mark, 3)
+        mark = now
+
+    return phase
 
 
 def _build_info(inputs, records, previous, todo, replaced: list, removed: list) -> dict:
@@ -674,13 +681,7 @@ def _append_build(
     if not new_inputs:
         return None
     phases: dict[str, float] = {}
-    mark = time.perf_counter()
-
-    def phase(name: str) -> None:
-        nonlocal mark
-        now = time.perf_counter()
-        phases[name] = round(now - mark, 3)
-        mark = now
+    phase = _phase_timer(phases)
 
     extracted = extract_all(new_inputs, jobs=jobs, progress=progress, graphs=True)
     new = [record for record, _ in extracted]
@@ -846,19 +847,14 @@ def incremental_check(
     ``appended``: ``link_graphs`` hold only triples added to graphs that stay (the stored links graph
     still describes the nodes they point to).
     """
-    from kg.rdf import as_triples, from_nt
+    from kg.rdf import as_triples, is_nt_list
     from kg.store import OxigraphStore, _from_ox
 
     # Link triples by subject IRI, kept as they come (N-Triples term strings for a whole corpus's
     # links: only the few that are needed become rdflib terms).
     raw: dict[str, list] = {}
     for triples in link_graphs.values():
-        if (
-            isinstance(triples, list)
-            and triples
-            and isinstance(triples[0][0], str)
-            and triples[0][0][:1] == "<"
-        ):
+        if is_nt_list(triples):
             for t in triples:
                 raw.setdefault(t[0][1:-1], []).append(t)
         else:
@@ -866,12 +862,7 @@ def incremental_check(
                 raw.setdefault(str(t[0]), []).append(t)
 
     def about(iri: str) -> list:
-        triples = raw.get(iri, [])
-        return (
-            from_nt(triples)
-            if triples and isinstance(triples[0][0], str) and not isinstance(triples[0][0], URIRef)
-            else triples
-        )
+        return list(as_triples(raw.get(iri, [])))
 
     focus: set[URIRef] = set()
     data = Graph()
@@ -970,23 +961,6 @@ def _finish(tmp: Path, target: Path, info: dict, records_by_sha: dict, reuse: Pa
     (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _swap(target, tmp)
     return triples
-
-
-def write_folder_store(
-    target: Path, graphs: dict[URIRef, Graph], info: dict, records_by_sha: dict | None = None
-) -> int:
-    """Write ``graphs`` as a new Oxigraph store at ``target``, atomically replacing what is there.
-    Returns the number of triples stored."""
-    tmp = _prepare(target)
-    try:
-        store = OxigraphStore(tmp)
-        try:
-            store.replace_all(graphs)
-        finally:
-            store.close()
-        return _finish(tmp, target, info, records_by_sha or {}, None)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def patch_folder_store(

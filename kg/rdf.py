@@ -721,13 +721,18 @@ def as_triples(graph) -> Iterable[Triple]:
         g = Graph()
         g.parse(data=graph, format="nt")
         return g
-    if isinstance(graph, list) and graph and _is_nt(graph[0][0]):
+    if is_nt_list(graph):
         return from_nt(graph)
     return graph
 
 
 def _is_nt(term) -> bool:
     return isinstance(term, str) and not isinstance(term, URIRef | Literal)
+
+
+def is_nt_list(graph) -> bool:
+    """Whether ``graph`` is a non-empty list of N-Triples term strings (as ``record_nt`` returns)."""
+    return isinstance(graph, list) and bool(graph) and _is_nt(graph[0][0])
 
 
 def from_nt(triples: list[NTTriple]) -> list[Triple]:
