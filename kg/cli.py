@@ -269,11 +269,14 @@ def _print_frame(frame, as_json: bool, columns: list[str] | None = None) -> None
     if as_json:
         _out(frame.to_json(orient="records", force_ascii=False, indent=2))
         return
+    frame = frame[columns] if columns else frame
+    _print_table([str(c) for c in frame.columns], list(frame.itertuples(index=False)))
+
+
+def _print_table(heads: list[str], rows: list) -> None:
     from kg.store import _width
 
-    frame = frame[columns] if columns else frame
-    cells = [[("" if v is None or v != v else str(v)) for v in row] for row in frame.itertuples(index=False)]
-    heads = [str(c) for c in frame.columns]
+    cells = [[("" if v is None or v != v else str(v)) for v in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(heads)]
 
     def line(values):
@@ -288,20 +291,12 @@ def _print_frame(frame, as_json: bool, columns: list[str] | None = None) -> None
 
 def cmd_top_departments(args) -> int:
     with _graph(args) as pg:
-        frame = pg.top_departments(level=args.level, plan=args.plan, role=args.role, limit=args.limit)
+        found = pg.top_department_records(level=args.level, plan=args.plan, role=args.role, limit=args.limit)
+    columns = ["department", "department_en", "actions", "plans"]
     if args.json:
-        records = [
-            {
-                "department": r.department,
-                "department_en": r.department_en,
-                "actions": int(r.actions),
-                "plans": int(r.plans),
-            }
-            for r in frame.itertuples(index=False)
-        ]
-        _out(json.dumps(records, ensure_ascii=False, indent=2))
+        _out(json.dumps([{c: r[c] for c in columns} for r in found], ensure_ascii=False, indent=2))
     else:
-        _print_frame(frame, False, ["department", "department_en", "actions", "plans"])
+        _print_table(columns, [[r[c] for c in columns] for r in found])
     return 0
 
 

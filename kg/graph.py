@@ -165,7 +165,23 @@ class PolicyGraph:
         role: str = "any",
         limit: int | None = None,
     ):
-        """Department types by number of actions (and plans), best first."""
+        """Department types by number of actions (and plans), best first, as a DataFrame."""
+        df = self._top_departments(level=level, plan=plan, role=role).to_dataframe()
+        return df.head(limit) if limit else df
+
+    def top_department_records(
+        self,
+        *,
+        level: str | None = None,
+        plan: str | None = None,
+        role: str = "any",
+        limit: int | None = None,
+    ) -> list[dict]:
+        """The same rows as :meth:`top_departments`, as dicts (no pandas: the command line starts sooner)."""
+        records = self._top_departments(level=level, plan=plan, role=role).records()
+        return records[:limit] if limit else records
+
+    def _top_departments(self, *, level, plan, role) -> QueryResult:
         bindings = {}
         if level:
             if level not in LEVEL_CONCEPTS:
@@ -177,8 +193,7 @@ class PolicyGraph:
             raise KGError(f"unknown role {role!r}; one of any, lead, participant")
         if role != "any":
             bindings["role"] = ROLE_CONCEPTS[role]
-        df = self.named("top_departments", **bindings).to_dataframe()
-        return df.head(limit) if limit else df
+        return self.named("top_departments", **bindings)
 
     def department_actions(self, *, department_type: str, level=None, plan=None, role="any"):
         bindings = {

@@ -98,6 +98,7 @@ def shorten(iri: str, prefix_map: dict[str, str] | None = None) -> str:
 
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
+BINDINGS_HERE = "# bindings here"
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -129,7 +130,9 @@ def _code_only(sparql: str) -> str:
 
 
 def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
-    """Pre-bind variables: ``VALUES (?a ?b) { (x y) }`` at the start of the WHERE clause.
+    """Pre-bind variables: ``VALUES (?a ?b) { (x y) }`` at the start of the WHERE clause, or of the
+    group whose opening brace is followed, on its line, by the comment ``# bindings here`` (for a query
+    whose outer WHERE only decorates an aggregate computed in a subquery).
 
     The same text works on every engine (Oxigraph's own substitution refuses variables that are not
     projected). It goes on the line of the opening brace, so line numbers in error messages hold.
@@ -141,8 +144,11 @@ def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
         if not _VAR_NAME.match(name):
             raise QueryError(f"cannot bind {name!r}: not a variable name")
     code = _code_only(sparql)
-    m = _WHERE.search(code)
-    brace = m.end() - 1 if m else code.find("{")
+    marked = sparql.find(BINDINGS_HERE)
+    brace = code.rfind("{", 0, marked) if marked > 0 else -1
+    if brace < 0 or sparql[brace + 1 : marked].strip():  # no marker right after an opening brace
+        m = _WHERE.search(code)
+        brace = m.end() - 1 if m else code.find("{")
     if brace < 0:
         raise QueryError("cannot bind variables: the query has no WHERE clause")
     names = " ".join(f"?{k}" for k in bound)
@@ -285,10 +291,7 @@ class QueryResult:
         out.append(f"({n} row{'s' if n != 1 else ''})")
         return "\n".join(out)
 
-    def to_dataframe(self):
-        """A pandas DataFrame: one column per variable, IRIs as prefixed names, literals as Python values."""
-        import pandas as pd
-
+    def _cells(self) -> list[list]:
         pm = prefixes()
 
         def cell(t):
@@ -296,8 +299,19 @@ class QueryResult:
                 return shorten(str(t), pm)
             return python_value(t)
 
-        rows = [[cell(t) for t in row] for row in self._term_rows()]
-        df = pd.DataFrame(rows, columns=self._columns(), dtype=object)
+        return [[cell(t) for t in row] for row in self._term_rows()]
+
+    def records(self) -> list[dict]:
+        """One dict per row, as in :meth:`to_dataframe` (IRIs as prefixed names, literals as Python
+        values, None where unbound) but without pandas."""
+        cols = self._columns()
+        return [dict(zip(cols, row, strict=True)) for row in self._cells()]
+
+    def to_dataframe(self):
+        """A pandas DataFrame: one column per variable, IRIs as prefixed names, literals as Python values."""
+        import pandas as pd
+
+        df = pd.DataFrame(self._cells(), columns=self._columns(), dtype=object)
         for col in df.columns:
             values = [v for v in df[col] if v is not None]
             if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):

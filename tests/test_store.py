@@ -215,6 +215,27 @@ def test_bind_values_keeps_line_numbers():
     )
 
 
+def test_bind_values_goes_where_the_query_marks(store):
+    """An aggregate computed in a subquery takes the bindings inside it, where its variables are."""
+    q = (
+        "SELECT ?n ?t WHERE {\n"
+        "  { SELECT ?p (COUNT(?a) AS ?n) WHERE {  # bindings here\n"
+        "      ?p eli:has_part ?a . ?a hc:ordinal ?o } GROUP BY ?p }\n"
+        "  ?p eli:title ?t }"
+    )
+    bound = bind_values(q, {"o": Literal(2)})
+    assert bound.splitlines()[1].startswith(
+        '  { SELECT ?p (COUNT(?a) AS ?n) WHERE { VALUES (?o) { ("2"^^<http://www.w3.org/2001/XMLSchema#integer>) } '
+    )
+    assert len(bound.splitlines()) == 4  # line numbers hold
+    assert sorted((r[0], str(r[1])) for r in store.query(q).rows) == [(1, "Plan B"), (2, "健康晋城行动")]
+    # bound inside the subquery: plan A counts its one action with ordinal 2, plan B has none
+    assert [(r[0], str(r[1])) for r in store.query(q, bindings={"o": Literal(2)}).rows] == [(1, "健康晋城行动")]
+    # a marker that does not follow an opening brace (here inside a string) is text like any other
+    other = "SELECT ?t WHERE { ?p eli:title ?t FILTER(?t != '# bindings here') }"
+    assert bind_values(other, {"p": ID["plan/A"]}).startswith("SELECT ?t WHERE { VALUES (?p)")
+
+
 def test_malformed_query_reports_the_users_line(store):
     bad = "SELECT ?p\nWHERE {\n  ?p a hc:Plan . FILTER(?x = ) }"
     with pytest.raises(QueryError) as e:
