@@ -109,7 +109,16 @@ def build_format() -> str:
 # Modules that only read a built store or talk to users: changing them leaves every build as it was,
 # so they do not force the next build to re-extract the corpus.
 _NOT_FORMAT = frozenset(
-    {"__main__.py", "cli.py", "compare.py", "evaluate.py", "network.py", "queries.py", "safety.py", "serve.py"}
+    {
+        "__main__.py",
+        "cli.py",
+        "compare.py",
+        "evaluate.py",
+        "network.py",
+        "queries.py",
+        "safety.py",
+        "serve.py",
+    }
 )
 
 

@@ -230,7 +230,9 @@ def test_bind_values_goes_where_the_query_marks(store):
     assert len(bound.splitlines()) == 4  # line numbers hold
     assert sorted((r[0], str(r[1])) for r in store.query(q).rows) == [(1, "Plan B"), (2, "健康晋城行动")]
     # bound inside the subquery: plan A counts its one action with ordinal 2, plan B has none
-    assert [(r[0], str(r[1])) for r in store.query(q, bindings={"o": Literal(2)}).rows] == [(1, "健康晋城行动")]
+    assert [(r[0], str(r[1])) for r in store.query(q, bindings={"o": Literal(2)}).rows] == [
+        (1, "健康晋城行动")
+    ]
     # a marker that does not follow an opening brace (here inside a string) is text like any other
     other = "SELECT ?t WHERE { ?p eli:title ?t FILTER(?t != '# bindings here') }"
     assert bind_values(other, {"p": ID["plan/A"]}).startswith("SELECT ?t WHERE { VALUES (?p)")
