@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 # pandas, pyvis and altair are imported where they are used: the first page shows sooner.
+import functools
+import hashlib
 import html
 import inspect
 import os
@@ -21,12 +23,14 @@ from pathlib import Path
 import streamlit as st
 from rdflib import URIRef
 
+import kg
 from kg.build import build, default_plans_dir, plan_files, read_build_info
 from kg.errors import KGError
 from kg.graph import LEVEL_ORDER, PolicyGraph
 from kg.store import default_spec, is_store_folder, prefixes, shorten, spec_kind
 
 ROOT = Path(__file__).resolve().parent
+KG_DIR = Path(kg.__file__).resolve().parent
 PLANS_ENV = "KG_PLANS"
 UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
 
@@ -52,7 +56,14 @@ def uploads_dir() -> Path:
 
 
 def store_stamp(spec: str) -> str:
-    """Changes whenever the store is rebuilt (the build.json is rewritten by every build)."""
+    """Changes whenever the store is rebuilt (the build.json is rewritten by every build); for the
+    ``memory`` store, whenever a file of data/plans changes (it is built from them at each start)."""
+    if spec_kind(spec) == "memory":
+        h = hashlib.sha256()
+        for f in plan_files(None):
+            st_ = f.stat()
+            h.update(f"{f}\0{st_.st_size}\0{st_.st_mtime_ns}\n".encode())
+        return f"memory-{h.hexdigest()[:16]}"
     if spec_kind(spec) != "path":
         return spec
     info = Path(spec) / "build.json"
@@ -60,7 +71,26 @@ def store_stamp(spec: str) -> str:
         st_ = info.stat()
     except OSError:
         return "missing"
-    return f"{st_.st_mtime_ns}-{st_.st_size}"
+    return f"{st_.st_mtime_ns}-{st_.st_size}-{_code_stamp()}"
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """Fingerprint of the code behind the cached answers (kg, its named queries, the app): answers
+    kept on disk by an older version are not reused."""
+    h = hashlib.sha256()
+    for path in sorted(
+        [*ROOT.glob("*.py"), *ROOT.glob("app_pages/*.py"), *KG_DIR.rglob("*.py"), *KG_DIR.rglob("*.rq")]
+    ):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def stored(fn):
+    """``st.cache_data`` kept on disk as well (Streamlit's cache folder): a query's answer for one
+    store stamp (see :func:`key`) is computed once, and a later start on the same build reads it back
+    instead of querying again (at 10,000 plans the overview's queries take seconds)."""
+    return st.cache_data(show_spinner=False, persist="disk")(fn)
 
 
 @st.cache_resource(show_spinner=False)
@@ -176,7 +206,7 @@ def rebuild(plans: Path | None = None) -> object:
 # --------------------------------------------------------------------------- labels
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def labels(k: tuple[str, str]) -> dict[str, dict[str, tuple[str, str | None]]]:
     """notation -> (zh, en) for levels and roles; zh label -> (zh, en) for themes; type -> (zh, en)."""
     pg = _pg(k)
@@ -260,21 +290,27 @@ def build_info(k) -> dict | None:
     return read_build_info(spec) if spec_kind(spec) == "path" else None
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def plans_table(k):
     """Every plan (held first), with 文号, issuer, date, level and region."""
     return _frame(_pg(k).named("plans"))
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def hierarchy_table(k):
     return _pg(k).hierarchy()
 
 
-@st.cache_data(show_spinner=False)
+@stored
+def hierarchy_result(k):
+    """The named query ``hierarchy`` (every plan and its parent), run once per store and process."""
+    return _pg(k).named("hierarchy")
+
+
+@stored
 def held_plans(k) -> list[dict]:
     """Held plans, lowest level first then by region: dicts with plan (full IRI), title, region, level, doc."""
-    res = _pg(k).named("hierarchy")
+    res = hierarchy_result(k)
     out = []
     for row in res.rows:
         r = dict(zip(res.vars, row, strict=True))
@@ -302,35 +338,35 @@ def plan_option(p: dict) -> str:
     return f"{p['region']} — {p['title']}{doc}"
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def levels_present(k) -> list[str]:
     present = set(counts(k).get("plans_by_level", {}))
     held_levels = {p["level"] for p in held_plans(k)}
     return [lv for lv in LEVEL_ORDER if lv in present and lv in held_levels]
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def top_departments(k, level: str | None, plan: str | None, role: str):
     return _pg(k).top_departments(level=level, plan=plan, role=role)
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def department_actions(k, type_iri: str, level: str | None, plan: str | None, role: str):
     return _pg(k).department_actions(department_type=type_iri, level=level, plan=plan, role=role)
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def plan_actions(k, plan_iri: str) -> list[dict]:
     res = _pg(k).named("plan_actions", plan=URIRef(plan_iri))
     return [dict(zip(res.vars, row, strict=True)) for row in res.rows]
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def trace(k, plan_iri: str, action: str) -> list[dict]:
     return [h.as_dict() for h in _pg(k).trace(place=plan_iri, action=action)]
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def action_texts(k, iris: tuple[str, ...]) -> dict[str, str]:
     """hc:text of each action IRI (IRIs bound through VALUES terms, never pasted as text)."""
     if not iris:
@@ -344,7 +380,7 @@ def action_texts(k, iris: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def indicator_names(k) -> list[str]:
     """Indicator names with targets, a leading 全国/全市/全省… removed, most plans first."""
     res = _pg(k).query(
@@ -366,7 +402,7 @@ def strip_scope(name: str) -> str:
     return name
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def targets(k, indicator: str):
     return _pg(k).targets(indicator=indicator)
 

@@ -89,22 +89,84 @@ def nx_neighbours(g, node):
     return set(g.neighbors(node))
 
 
-@st.cache_data(show_spinner=False)
-def hierarchy_html(k, height: str) -> tuple[str, int, int]:
+OVERVIEW_MAX_NODES = 400  # a hierarchical vis-network layout of thousands of plans stalls the browser
+SUBTREE_MAX_NODES = 1500
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def hierarchy_graph(k):
+    """The plan hierarchy as a networkx graph (shared, read-only: project it, do not change it)."""
+    return network_module().hierarchy_graph(sup._pg(k), result=sup.hierarchy_result(k))
+
+
+@sup.stored
+def hierarchy_html(
+    k, height: str, root: str | None = None, max_nodes: int = OVERVIEW_MAX_NODES
+) -> tuple[str, int, int, int | None]:
+    """The hierarchy drawn whole when small; else its top ranks (or the plans around ``root``).
+    Returns the page, its plan and link counts, and the deepest rank drawn when plans were left out."""
     kn = network_module()
-    g = kn.hierarchy_graph(sup._pg(k))
+    g = hierarchy_graph(k)
+    cut = None
+    if root:  # a plan of the lowest rank of the collapsed view; its subtree collapses in turn if huge
+        g, _ = kn.collapse_hierarchy(kn.hierarchy_subtree(g, root), max_nodes=SUBTREE_MAX_NODES)
+    else:
+        g, cut = kn.collapse_hierarchy(g, max_nodes=max_nodes)
+        if cut is not None:
+            for _, d in g.nodes(data=True):
+                if d.get("below"):
+                    d["label"] = f"{d['label']}\n(+{d['below']})"
     html_text = kn.to_pyvis_html(g, height=height, directed=True, physics=False, color_by="level")
-    return html_text, g.number_of_nodes(), g.number_of_edges()
+    return html_text, g.number_of_nodes(), g.number_of_edges(), cut
+
+
+@sup.stored
+def hierarchy_outline(k, max_nodes: int) -> tuple[int, list[tuple[str, str]]]:
+    """The number of plans, and the plans of the lowest rank drawn when they are too many to draw
+    (IRI, label), for the choice of a subtree."""
+    g = hierarchy_graph(k)
+    if g.number_of_nodes() <= max_nodes:
+        return g.number_of_nodes(), []
+    _, cut = network_module().collapse_hierarchy(g, max_nodes=max_nodes)
+    heads = [
+        (n, str(d.get("label")).replace("\n", " ")) for n, d in g.nodes(data=True) if d.get("rank") == cut
+    ]
+    return g.number_of_nodes(), sorted(heads, key=lambda h: h[1])
 
 
 def hierarchy_network(k, height: str = "520px") -> None:
     if network_module() is None:
         return
-    html_text, n, e = hierarchy_html(k, height)
+    limit = OVERVIEW_MAX_NODES
+    total, heads = hierarchy_outline(k, limit)
+    root = None
+    if heads:
+        by_label: dict[str, str] = {}
+        for iri, label in heads:
+            by_label[label if label not in by_label else f"{label} · {iri.rsplit('/', 1)[-1]}"] = iri
+        whole = "the top levels · 上层"
+        choice = st.selectbox(
+            "Show · 显示",
+            [whole, *by_label],
+            key="overview_hierarchy_root",
+            help=f"{total:,} plans are too many to draw at once: pick a plan of the lowest level drawn to "
+            "see the plans that derive from it.",
+        )
+        root = by_label.get(choice)
+    html_text, n, e, cut = hierarchy_html(k, height, root, limit)
     show_html_network(html_text, height)
+    if cut is not None:
+        lowest = sup.level_label(k, sup.LEVEL_ORDER[cut]) if cut < len(sup.LEVEL_ORDER) else str(cut)
+        note = (
+            f"The {n} plans down to the {lowest} level, of {total:,}; (+N) counts the plans "
+            "below one. Pick a plan above to see those. "
+        )
+    elif root:
+        note = f"{n} plans: the chosen plan, the plans it derives from and those deriving from it. "
+    else:
+        note = f"{n} plans, {e} links from each plan to the plan it derives from, national at the top. "
     st.caption(
-        f"{n} plans, {e} links from each plan to the plan it derives from, national at the top. "
-        "Filled boxes: plans whose text is held; pale dashed ellipses: plans known from citations or "
+        note + "Filled boxes: plans whose text is held; pale dashed ellipses: plans known from citations or "
         "reference data. Colour = level. Drag to move, scroll to zoom, hover for details, click a plan "
         "to highlight its neighbours."
     )

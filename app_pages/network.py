@@ -45,6 +45,9 @@ if view == "hierarchy":
     level = None
 
 
+MAX_DRAWN = 2000  # nodes; more would stall the browser's layout (the node table still lists them)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def make(k, view: str, plan: str | None, level: str | None, size_by: str, physics: bool):
     """(html, graph, centrality) for one choice; the graph is kept (not copied) for node look-ups."""
@@ -54,8 +57,12 @@ def make(k, view: str, plan: str | None, level: str | None, size_by: str, physic
     elif view == "cooccurrence":
         g = kn.cooccurrence_graph(pg, plan=plan, level=level)
     else:
-        g = kn.hierarchy_graph(pg)
+        g, _ = kn.collapse_hierarchy(
+            kn.hierarchy_graph(pg, result=sup.hierarchy_result(k)), max_nodes=common.OVERVIEW_MAX_NODES
+        )
     centrality = kn.size_nodes(g, by=size_by) if g.number_of_nodes() else {}
+    if g.number_of_nodes() > MAX_DRAWN:
+        return None, g, centrality
     color_by = "level" if view == "hierarchy" else "kind"
     html_text = kn.to_pyvis_html(g, height="650px", physics=physics, color_by=color_by)
     return html_text, g, centrality
@@ -71,14 +78,22 @@ LEGEND = {
     "bipartite": "Red dots: department types; blue dots: actions. Thick solid edges: the department "
     "leads the action; thin dashed: it takes part.",
     "cooccurrence": "Department types; an edge's width is the number of actions the two share.",
-    "hierarchy": "Plans, national at the top. Filled boxes: held plans; pale dashed ellipses: cited plans.",
+    "hierarchy": "Plans, national at the top. Filled boxes: held plans; pale dashed ellipses: cited plans. "
+    f"Beyond {common.OVERVIEW_MAX_NODES} plans only the top levels are drawn (a plan's tooltip says how "
+    "many are below it; the Overview draws those of any one plan).",
 }
 st.caption(
     f"{g.number_of_nodes()} nodes · {g.number_of_edges()} edges · node size by {SIZES[size_by]}. "
     + LEGEND[view]
     + " Click a node to highlight its neighbours, double-click to focus it."
 )
-common.show_html_network(html_text, "650px")
+if html_text is None:
+    st.info(
+        f"{g.number_of_nodes():,} nodes are too many to draw (at most {MAX_DRAWN:,}): choose a plan or a "
+        "level above. The table below lists them all."
+    )
+else:
+    common.show_html_network(html_text, "650px")
 
 st.subheader("Nodes · 节点")
 table = common.node_table(g, centrality, SIZES[size_by])

@@ -186,14 +186,15 @@ def cooccurrence_graph(pg, *, plan: str | None = None, level: str | None = None)
     return g
 
 
-def hierarchy_graph(pg) -> nx.DiGraph:
-    """Plans (named query ``hierarchy``) with an edge child -> parent for each derivation.
+def hierarchy_graph(pg, *, result: QueryResult | None = None) -> nx.DiGraph:
+    """Plans (named query ``hierarchy``, or its ``result`` when already run) with an edge child ->
+    parent for each derivation.
 
     Node attributes: ``kind="plan"``, ``label`` (region + 文号, else the title), ``title``, ``level``,
     ``rank`` (0 = national), ``held`` (bool), ``region``, ``doc_number``. Edge attributes: ``method``,
     ``score``.
     """
-    rows = _records(pg.named("hierarchy"))
+    rows = _records(result if result is not None else pg.named("hierarchy"))
     nodes: dict[str, dict] = {}
     edges: dict[tuple[str, str], dict] = {}
     parent_titles: dict[str, str | None] = {}
@@ -231,6 +232,39 @@ def hierarchy_graph(pg) -> nx.DiGraph:
     g.add_nodes_from((n, nodes[n]) for n in sorted(nodes))
     g.add_edges_from((c, p, d) for (c, p), d in sorted(edges.items()))
     return g
+
+
+def collapse_hierarchy(g: nx.DiGraph, *, max_nodes: int = 400) -> tuple[nx.DiGraph, int | None]:
+    """The top of a plan hierarchy small enough to draw: the plans of the highest ranks (national = 0)
+    that together stay within ``max_nodes``, and the deepest rank kept (None: nothing left out).
+
+    Each plan kept at that rank gets ``below`` (how many plans derive from it, directly or not); the
+    plans left out are those of lower ranks and those of no known level."""
+    ranks = sorted({d["rank"] for _, d in g.nodes(data=True) if isinstance(d.get("rank"), int)})
+    counts = {r: sum(1 for _, d in g.nodes(data=True) if d.get("rank") == r) for r in ranks}
+    if g.number_of_nodes() <= max_nodes or not ranks:
+        return g, None
+    kept_ranks: list[int] = []
+    total = 0
+    for r in ranks:
+        if kept_ranks and total + counts[r] > max_nodes:
+            break
+        kept_ranks.append(r)
+        total += counts[r]
+    cut = kept_ranks[-1]
+    top = g.subgraph(n for n, d in g.nodes(data=True) if d.get("rank") in kept_ranks).copy()
+    for n, d in top.nodes(data=True):
+        if d.get("rank") == cut:
+            d["below"] = len(nx.ancestors(g, n))  # edges run child -> parent
+    return top, cut
+
+
+def hierarchy_subtree(g: nx.DiGraph, plan: str) -> nx.DiGraph:
+    """A plan, the chain of plans it derives from, and every plan that derives from it."""
+    if plan not in g:
+        raise KGError(f"no plan {plan!r} in the hierarchy")
+    keep = {plan} | nx.descendants(g, plan) | nx.ancestors(g, plan)  # parents | children (edges up)
+    return g.subgraph(keep).copy()
 
 
 def size_nodes(g: nx.Graph, *, by: str = "degree") -> dict:

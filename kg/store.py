@@ -619,6 +619,19 @@ def _from_ox(term) -> Term | None:
     raise KGError(f"unsupported term in answer: {term!r}")
 
 
+class _Converter(dict):
+    """``_from_ox`` remembering the terms of one answer: answers repeat terms (levels, regions,
+    types), and building an rdflib term costs several times a dictionary lookup."""
+
+    def __call__(self, term):
+        if term is None:
+            return None
+        found = self.get(term)
+        if found is None:
+            found = self[term] = _from_ox(term)
+        return found
+
+
 class OxigraphStore(Store):
     """pyoxigraph ``Store``: on disk at ``path``, or in memory when ``path`` is None.
 
@@ -710,17 +723,18 @@ class OxigraphStore(Store):
             res = store.query(text, use_default_graph_as_union=True)
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(res))
+            convert = _Converter()
             if isinstance(res, ox.QueryTriples):
                 triples = []
                 for t in res:
                     deadline.check()
-                    triples.append((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+                    triples.append((convert(t.subject), convert(t.predicate), convert(t.object)))
                 return QueryResult("graph", triples=triples)
             names = [v.value for v in res.variables]
             rows = []
             for sol in res:
                 deadline.check()
-                rows.append(tuple(_from_ox(sol[v]) for v in names))
+                rows.append(tuple(convert(sol[v]) for v in names))
         except QueryError:
             raise
         except SyntaxError as e:

@@ -83,6 +83,30 @@ def test_overview_counts_hierarchy_and_plans(app):
     assert "嘉峰镇" in pyvis[0]
 
 
+def test_overview_draws_the_top_of_a_large_hierarchy(built_store, monkeypatch):
+    """Beyond the drawing limit the overview draws the top ranks, and any plan's subtree on request
+    (the limit lowered to 5 so that the 12 seed plans exceed it)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from app_pages import _common
+
+    monkeypatch.setattr(_common, "OVERVIEW_MAX_NODES", 5)
+    monkeypatch.setenv("KG_STORE", str(built_store))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, at.exception
+    drawn = pyvis_pages(at)[0]
+    assert "山西省" in drawn and "(+4)" in drawn  # 晋城, 健康晋城, 沁水 and 嘉峰 below
+    assert "嘉峰镇" not in drawn
+    assert any("The 5 plans down to the" in str(c.value) for c in at.caption)
+    root = at.selectbox(key="overview_hierarchy_root")
+    assert len(root.options) == 4  # "the top levels" and the 3 provinces (the lowest rank drawn)
+    root.select_index(root.options.index("山西省 晋政发〔2019〕27号")).run()
+    assert not at.exception, at.exception
+    drawn = pyvis_pages(at)[0]
+    assert "嘉峰镇" in drawn and "聊城市" not in drawn
+    # 山西省, 国发 above it, 4 below it
+    assert any(str(c.value).startswith("6 plans: the chosen plan") for c in at.caption)
+
+
 def test_overview_levels_are_bilingual(app):
     levels = frame_with(app, "held")
     assert "市级 · City" in set(levels["level"])

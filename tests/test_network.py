@@ -20,6 +20,7 @@ from rdflib import URIRef
 
 from kg import network
 from kg.errors import KGError
+from kg.errors import KGError
 from kg.graph import PolicyGraph
 from kg.rdf import HC
 
@@ -208,6 +209,33 @@ def test_hierarchy_graph(pg):
     assert sum(d["held"] for _, d in h.nodes(data=True)) == 5
     assert h.edges[JIAFENG, path[1]]["method"] == "cited"
     assert nx.is_directed_acyclic_graph(h)
+
+
+def test_collapse_hierarchy_keeps_the_top_ranks_within_the_limit(pg):
+    h = network.hierarchy_graph(pg)
+    same, cut = network.collapse_hierarchy(h, max_nodes=12)
+    assert same is h and cut is None
+    top, cut = network.collapse_hierarchy(h, max_nodes=5)
+    assert cut == 1  # national (2 plans: 国发 and the action plan it issues) and the 3 provinces
+    assert top.number_of_nodes() == 5 and top.number_of_edges() == 4
+    below = {d["region"]: d.get("below") for _, d in top.nodes(data=True) if d["rank"] == 1}
+    assert below == {"山西省": 4, "山东省": 2, "吉林省": 1}  # 晋城 沁水 嘉峰 + 健康晋城; 聊城 淄博; 长春
+    assert "below" not in h.nodes[GUOFA]  # the whole graph is left as it was
+    # the first rank is kept even when it alone exceeds the limit
+    top, cut = network.collapse_hierarchy(h, max_nodes=1)
+    assert (cut, top.number_of_nodes(), top.nodes[GUOFA]["below"]) == (0, 2, 11)
+
+
+def test_hierarchy_subtree(pg):
+    h = network.hierarchy_graph(pg)
+    jincheng = ID + "doc/晋市政发-2020-17"
+    sub = network.hierarchy_subtree(h, jincheng)
+    assert sorted(d["region"] for _, d in sub.nodes(data=True)) == sorted(
+        ["中国", "山西省", "晋城市", "沁水县", "嘉峰镇"]
+    )
+    assert sub.number_of_edges() == 4
+    with pytest.raises(KGError, match="no plan"):
+        network.hierarchy_subtree(h, ID + "doc/nowhere")
 
 
 # ---------------------------------------------------------------------------- sizes
