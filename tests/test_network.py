@@ -20,7 +20,6 @@ from rdflib import URIRef
 
 from kg import network
 from kg.errors import KGError
-from kg.errors import KGError
 from kg.graph import PolicyGraph
 from kg.rdf import HC
 
