@@ -727,7 +727,7 @@ def as_triples(graph) -> Iterable[Triple]:
 
 
 def _is_nt(term) -> bool:
-    return isinstance(term, str) and not isinstance(term, URIRef | Literal)
+    return type(term) is str  # rdflib terms are str subclasses
 
 
 def is_nt_list(graph) -> bool:

@@ -8,6 +8,7 @@ words, numbers and parentheses. Everything here is independent of the plan domai
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ _BOMS = (
 CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 # CJK ideographs plus the punctuation that sits between them in Chinese prose.
 _WIDE = CJK + "\u3000-\u303f\uff00-\uffef“”‘’《》«»·—…"
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but \t \n \f \r
 _CJK_RE = re.compile(f"[{CJK}]")
 
 
@@ -77,7 +79,7 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
             f"(no known encoding fits; not UTF-8 from byte {not_utf8})",
         )
     text = text.lstrip("\ufeff")
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    controls = _CONTROLS.subn("", text)[1]
     if controls > max(2, len(text) // 200):
         raise ExtractionError(file, f"binary content, not a text document ({controls} control characters)")
     if not text.strip():
@@ -123,6 +125,13 @@ _FULLWIDTH_LATIN = {chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)} | {
     chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)
 }
 _FULLWIDTH_LATIN_TABLE = str.maketrans(_FULLWIDTH_LATIN)
+# The three tables as one, applied by a regex over the characters they change: str.translate looks
+# up every character of a Chinese text, where the regex only stops at the few that change.
+_NORMALIZED = {
+    chr(k): chr(k).translate(_FULLWIDTH_MISC).translate(_FULLWIDTH_DIGITS).translate(_FULLWIDTH_LATIN_TABLE)
+    for k in {*_FULLWIDTH_MISC, *_FULLWIDTH_DIGITS, *_FULLWIDTH_LATIN_TABLE}
+}
+_TO_NORMALIZE = re.compile("[" + "".join(re.escape(c) for c in sorted(_NORMALIZED)) + "]")
 _DIGIT_DOT = re.compile(r"(?<=\d)[．·](?=\d)")
 
 
@@ -133,7 +142,7 @@ def normalize_chars(text: str) -> str:
     compared as ASCII); full-width brackets, commas and colons stay as the document wrote them.
     """
     text = text.replace("\r\n", "\n")
-    text = text.translate(_FULLWIDTH_MISC).translate(_FULLWIDTH_DIGITS).translate(_FULLWIDTH_LATIN_TABLE)
+    text = _TO_NORMALIZE.sub(lambda m: _NORMALIZED[m.group()], text)
     return _DIGIT_DOT.sub(".", text)
 
 
@@ -243,10 +252,16 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
     return [Paragraph(collapse_spaces("".join(t)), i) for t, i, _ in paras]
 
 
+@functools.lru_cache(maxsize=64)
+def _any_of(chars: str) -> re.Pattern:
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
 def split_top_level(text: str, seps: str) -> list[str]:
     """Split on any character of `seps` that is not inside brackets."""
     parts, depth, start = [], 0, 0
-    for i, c in enumerate(text):
+    for m in _any_of(OPENERS + CLOSERS + seps).finditer(text):  # only the characters that matter
+        i, c = m.start(), m.group()
         if c in OPENERS:
             depth += 1
         elif c in CLOSERS and depth:
@@ -265,7 +280,8 @@ CLOSERS = ")）〕]】》»”"
 def bracket_groups(text: str, openers: str = "(（〔[【", closers: str = ")）〕]】") -> list[tuple[int, int]]:
     """(start, end) spans of top-level bracketed segments, brackets included; nesting-aware."""
     spans, depth, start = [], 0, 0
-    for i, c in enumerate(text):
+    for m in _any_of(openers + closers).finditer(text):
+        i, c = m.start(), m.group()
         if c in openers:
             if depth == 0:
                 start = i

@@ -62,6 +62,8 @@ def _label_role(label: str) -> str | None:
 
 
 def _strip_marker(token: str) -> tuple[str, str | None]:
+    if not token.endswith(_PARTICIPANT_MARKERS + _LEAD_MARKERS):  # most tokens: one C call
+        return token, None
     for marker in _PARTICIPANT_MARKERS:
         if token.endswith(marker):
             return token[: -len(marker)], "participant"
