@@ -48,44 +48,62 @@ def link(records: Iterable[PlanRecord]) -> Links:
             if m:
                 themes_of[key][a.ordinal] = (m[0].id, m[1], m[2])
 
-    action_links = []
+    # (child key, action, theme, method, score, parent (key, ordinal) or None, text-reuse arguments)
+    entries = []
     for key, (r, is_reference) in sorted(holders.items()):
         for a in r.actions:
             if a.ordinal not in themes_of[key]:
                 continue
             theme, method, score = themes_of[key][a.ordinal]
             parent = _parent_action(key, theme, parent_of, themes_of)
-            if parent is None:
-                action_links.append(ActionLink(key, a.ordinal, theme, method, score))
-                continue
-            parent_key, parent_ordinal = parent
-            parent_record, parent_is_reference = holders[parent_key]
-            reuse = None
-            if not parent_is_reference and not is_reference:
-                parent_action = next(x for x in parent_record.actions if x.ordinal == parent_ordinal)
-                reuse = text_reuse(
-                    a.text,
-                    parent_action.text,
-                    child_places=place_names(r.meta.region),
-                    parent_places=place_names(parent_record.meta.region),
-                )
-            parent_score = themes_of[parent_key][parent_ordinal][2]
-            action_links.append(
-                ActionLink(
-                    key,
-                    a.ordinal,
-                    theme,
-                    method,
-                    score,
-                    parent_plan=parent_key,
-                    parent_ordinal=parent_ordinal,
-                    method="theme",
-                    score=round(min(score, parent_score), 3),
-                    reuse=reuse.share if reuse else None,
-                    added=reuse.added if reuse else (),
-                    dropped=reuse.dropped if reuse else (),
-                )
+            reuse_args = None
+            if parent is not None:
+                parent_record, parent_is_reference = holders[parent[0]]
+                if not parent_is_reference and not is_reference:
+                    parent_action = next(x for x in parent_record.actions if x.ordinal == parent[1])
+                    reuse_args = (
+                        a.text,
+                        parent_action.text,
+                        place_names(r.meta.region),
+                        place_names(parent_record.meta.region),
+                    )
+            entries.append((key, a, theme, method, score, parent, reuse_args))
+
+    # Text reuse, one parent action at a time: siblings compare their clauses with the same parent
+    # clauses, which stay in text_reuse's caches while they are needed (the result does not depend on
+    # the order; at 10,000 plans the corpus order thrashed the caches).
+    reuses = {}
+    todo = [i for i, e in enumerate(entries) if e[6] is not None]
+    for i in sorted(todo, key=lambda i: entries[i][5]):
+        child_text, parent_text, child_places, parent_places = entries[i][6]
+        reuses[i] = text_reuse(
+            child_text, parent_text, child_places=child_places, parent_places=parent_places
+        )
+
+    action_links = []
+    for i, (key, a, theme, method, score, parent, _) in enumerate(entries):
+        if parent is None:
+            action_links.append(ActionLink(key, a.ordinal, theme, method, score))
+            continue
+        parent_key, parent_ordinal = parent
+        reuse = reuses.get(i)
+        parent_score = themes_of[parent_key][parent_ordinal][2]
+        action_links.append(
+            ActionLink(
+                key,
+                a.ordinal,
+                theme,
+                method,
+                score,
+                parent_plan=parent_key,
+                parent_ordinal=parent_ordinal,
+                method="theme",
+                score=round(min(score, parent_score), 3),
+                reuse=reuse.share if reuse else None,
+                added=reuse.added if reuse else (),
+                dropped=reuse.dropped if reuse else (),
             )
+        )
 
     departments: dict[tuple[str | None, str], DepartmentLink] = {}
     for r in records:
