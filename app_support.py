@@ -385,8 +385,11 @@ def indicator_names(k) -> list[str]:
     """Indicator names with targets, a leading 全国/全市/全省… removed, most plans first."""
     res = _pg(k).query(
         """SELECT ?name (COUNT(DISTINCT ?plan) AS ?plans) WHERE {
-             ?plan hc:hasIndicator ?i . ?i rdfs:label ?name ; hc:hasTarget ?t }
-           GROUP BY ?name"""
+             # hash-joined subqueries: one pattern group is looked up row by row (29 s at 10,000 plans)
+             { SELECT ?plan ?i WHERE { ?plan hc:hasIndicator ?i } }
+             { SELECT DISTINCT ?i WHERE { ?i hc:hasTarget ?t } }
+             { SELECT ?i ?name WHERE { ?i rdfs:label ?name } }
+           } GROUP BY ?name"""
     )
     score: dict[str, int] = {}
     for name, n in res.rows:

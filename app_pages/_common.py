@@ -89,6 +89,9 @@ def nx_neighbours(g, node):
     return set(g.neighbors(node))
 
 
+# Actions of one department listed at once on the Departments page: each row is looked up in the
+# store (~3 ms a row at 10,000 plans), and the national ranking's top department has 100,000.
+DEPARTMENT_LIST_LIMIT = 5_000
 OVERVIEW_MAX_NODES = 400  # a hierarchical vis-network layout of thousands of plans stalls the browser
 SUBTREE_MAX_NODES = 1500
 

@@ -6,6 +6,7 @@ import altair as alt
 import streamlit as st
 
 import app_support as sup
+from app_pages import _common as common
 
 sup.page_header(
     "Departments · 部门",
@@ -60,6 +61,8 @@ role = f3.radio(
     key="dept_role",
 )
 limit = f4.slider("Show top", 5, 60, 20, key="dept_limit")
+LIST_LIMIT = common.DEPARTMENT_LIST_LIMIT
+READ_LIMIT = 300  # rows of source sentences rendered as HTML
 
 ranking = sup.top_departments(k, level, plan, role)
 if ranking.empty:
@@ -103,7 +106,14 @@ names = {
     for t, zh, en in zip(ranking["type"], ranking["department"], ranking["department_en"], strict=True)
 }
 chosen = st.selectbox("Department · 部门", types, format_func=lambda t: names.get(t, t), key="dept_choice")
-if chosen:
+chosen_actions = int(ranking.loc[ranking["type"] == chosen, "actions"].iloc[0]) if chosen else 0
+if chosen and chosen_actions > LIST_LIMIT:
+    st.info(
+        f"{names[chosen]} shares responsibility for {chosen_actions:,} actions: too many to list here "
+        f"(at most {LIST_LIMIT:,}). Choose a level or a plan above, or run the named query "
+        "`department_actions` (SPARQL page, or `kg query --name department_actions --bind type=…`)."
+    )
+elif chosen:
     type_iri = sup.prefixes()["hcid"] + chosen.removeprefix("hcid:") if chosen.startswith("hcid:") else chosen
     acts = sup.department_actions(k, type_iri, level, plan, role)
     if acts.empty:
@@ -130,4 +140,6 @@ if chosen:
         )
         st.dataframe(out, hide_index=True, width="stretch", key="dept_actions")
         with st.expander("Read the source sentences · 阅读原文", expanded=len(acts) <= 25):
-            st.html(_reading(acts))
+            if len(acts) > READ_LIMIT:
+                st.caption(f"The first {READ_LIMIT} of {len(acts):,} rows; the table above has them all.")
+            st.html(_reading(acts.head(READ_LIMIT)))

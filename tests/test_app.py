@@ -130,6 +130,28 @@ def test_departments_ranking_and_actions(app):
     assert any("69 actions" in c for c in texts(at.caption))
 
 
+def test_departments_asks_to_narrow_a_long_list(built_store, monkeypatch):
+    """A department with more actions than the page lists asks for a level or a plan first (the
+    limit lowered to 60 so that the health commission's 69 exceed it)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from app_pages import _common
+
+    monkeypatch.setattr(_common, "DEPARTMENT_LIST_LIMIT", 60)
+    monkeypatch.setenv("KG_STORE", str(built_store))
+    at = page(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), "departments")
+    at.selectbox(key="dept_choice").set_value("hcid:department-type/health").run()
+    assert not at.exception, at.exception
+    notice = [str(i.value) for i in at.info]
+    assert any("69 actions: too many to list here (at most 60)" in n for n in notice), notice
+    assert not any("source sentence" in str(c) for df in at.dataframe for c in df.value.columns)
+    # within one plan the list is short enough
+    plans = at.selectbox(key="dept_plan")
+    plans.set_value(next(o for o in plans.options if "聊城" in o)).run()
+    acts = frame_with(at, "source sentence")
+    assert 0 < len(acts) <= 60
+    assert set(acts["plan · 文件"]) == {"聊城市人民政府关于贯彻健康山东行动推进健康聊城建设的实施意见"}
+
+
 def test_departments_filters(app):
     at = page(app, "departments")
     at.radio(key="dept_role").set_value("lead").run()
