@@ -24,7 +24,7 @@ import streamlit as st
 from rdflib import URIRef
 
 import kg
-from kg.build import build, default_plans_dir, plan_files, read_build_info
+from kg.build import build, build_format, default_plans_dir, plan_files, read_build_info
 from kg.errors import KGError
 from kg.graph import LEVEL_ORDER, PolicyGraph
 from kg.store import default_spec, is_store_folder, prefixes, shorten, spec_kind
@@ -56,21 +56,22 @@ def uploads_dir() -> Path:
 
 
 def store_stamp(spec: str) -> str:
-    """Changes whenever the store is rebuilt (the build.json is rewritten by every build); for the
-    ``memory`` store, whenever a file of data/plans changes (it is built from them at each start)."""
+    """Changes whenever the store is rebuilt (the build.json is rewritten by every build) or the code
+    changes; for the ``memory`` store, whenever a file of data/plans, the ontology, the reference data
+    or the code changes (it is built from them at each start)."""
     if spec_kind(spec) == "memory":
         h = hashlib.sha256()
         for f in plan_files(None):
             st_ = f.stat()
             h.update(f"{f}\0{st_.st_size}\0{st_.st_mtime_ns}\n".encode())
-        return f"memory-{h.hexdigest()[:16]}"
+        return f"memory-{h.hexdigest()[:16]}-{build_format()}-{_code_stamp()}"
     if spec_kind(spec) != "path":
         return spec
     info = Path(spec) / "build.json"
     try:
         st_ = info.stat()
     except OSError:
-        return "missing"
+        return f"unstamped-{os.getpid()}"  # a store built elsewhere: answers kept for this process only
     return f"{st_.st_mtime_ns}-{st_.st_size}-{_code_stamp()}"
 
 
@@ -174,7 +175,30 @@ def graph() -> PolicyGraph:
         raise KGError(f"{spec}: SPARQL endpoint stores are not supported by the explorer yet")
     if kind == "path" and not is_store_folder(spec):
         build_with_progress(spec)
-    return _open(spec, store_stamp(spec))
+    stamp = store_stamp(spec)
+    _forget_older_answers(spec, stamp)
+    return _open(spec, stamp)
+
+
+@functools.cache
+def _forget_older_answers(spec: str, stamp: str) -> None:
+    """Drop the answers kept on disk when the store's stamp is not the one they were kept for (once
+    per stamp and process): the cache folder holds one build's answers, not every build's."""
+    from streamlit.file_util import get_streamlit_file_path
+
+    folder = Path(get_streamlit_file_path("cache"))
+    record = folder / f"kg-stamp-{hashlib.sha256(str(Path(spec).resolve()).encode()).hexdigest()[:12]}"
+    try:
+        if record.read_text(encoding="utf-8") == stamp:
+            return
+    except OSError:
+        pass
+    st.cache_data.clear()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        record.write_text(stamp, encoding="utf-8")
+    except OSError:
+        pass  # no cache folder to write to: answers are then kept in memory only
 
 
 def key() -> tuple[str, str]:

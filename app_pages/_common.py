@@ -112,13 +112,15 @@ def hierarchy_html(
     g = hierarchy_graph(k)
     cut = None
     if root:  # a plan of the lowest rank of the collapsed view; its subtree collapses in turn if huge
-        g, _ = kn.collapse_hierarchy(kn.hierarchy_subtree(g, root), max_nodes=SUBTREE_MAX_NODES)
+        g, cut = kn.collapse_hierarchy(kn.hierarchy_subtree(g, root), max_nodes=SUBTREE_MAX_NODES)
     else:
         g, cut = kn.collapse_hierarchy(g, max_nodes=max_nodes)
-        if cut is not None:
-            for _, d in g.nodes(data=True):
-                if d.get("below"):
-                    d["label"] = f"{d['label']}\n(+{d['below']})"
+    if cut is not None:
+        for _, d in g.nodes(data=True):
+            if d.get("below"):
+                d["label"] = f"{d['label']}\n(+{d['below']})"
+    if g.number_of_nodes() > SUBTREE_MAX_NODES:  # even the top level, or plans of no known level
+        return None, g.number_of_nodes(), g.number_of_edges(), cut
     html_text = kn.to_pyvis_html(g, height=height, directed=True, physics=False, color_by="level")
     return html_text, g.number_of_nodes(), g.number_of_edges(), cut
 
@@ -131,6 +133,8 @@ def hierarchy_outline(k, max_nodes: int) -> tuple[int, list[tuple[str, str]]]:
     if g.number_of_nodes() <= max_nodes:
         return g.number_of_nodes(), []
     _, cut = network_module().collapse_hierarchy(g, max_nodes=max_nodes)
+    if cut is None:  # no levels known: nothing to choose from
+        return g.number_of_nodes(), []
     heads = [
         (n, str(d.get("label")).replace("\n", " ")) for n, d in g.nodes(data=True) if d.get("rank") == cut
     ]
@@ -157,8 +161,19 @@ def hierarchy_network(k, height: str = "520px") -> None:
         )
         root = by_label.get(choice)
     html_text, n, e, cut = hierarchy_html(k, height, root, limit)
+    if html_text is None:
+        st.info(
+            f"{n:,} plans are too many to draw as a tree (at most {SUBTREE_MAX_NODES:,}); the table lists them."
+        )
+        return
     show_html_network(html_text, height)
-    if cut is not None:
+    if cut is not None and root:
+        lowest = sup.level_label(k, sup.LEVEL_ORDER[cut]) if cut < len(sup.LEVEL_ORDER) else str(cut)
+        note = (
+            f"{n} plans around the chosen plan, down to the {lowest} level (too many below it to draw "
+            "them all); (+N) counts the plans below one. "
+        )
+    elif cut is not None:
         lowest = sup.level_label(k, sup.LEVEL_ORDER[cut]) if cut < len(sup.LEVEL_ORDER) else str(cut)
         note = (
             f"The {n} plans down to the {lowest} level, of {total:,}; (+N) counts the plans "

@@ -60,9 +60,9 @@ def make(k, view: str, plan: str | None, level: str | None, size_by: str, physic
         g, _ = kn.collapse_hierarchy(
             kn.hierarchy_graph(pg, result=sup.hierarchy_result(k)), max_nodes=common.OVERVIEW_MAX_NODES
         )
+    if g.number_of_nodes() > MAX_DRAWN:  # listed, not drawn (nor sized: betweenness would take long)
+        return None, g, {}
     centrality = kn.size_nodes(g, by=size_by) if g.number_of_nodes() else {}
-    if g.number_of_nodes() > MAX_DRAWN:
-        return None, g, centrality
     color_by = "level" if view == "hierarchy" else "kind"
     html_text = kn.to_pyvis_html(g, height="650px", physics=physics, color_by=color_by)
     return html_text, g, centrality

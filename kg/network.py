@@ -238,8 +238,9 @@ def collapse_hierarchy(g: nx.DiGraph, *, max_nodes: int = 400) -> tuple[nx.DiGra
     """The top of a plan hierarchy small enough to draw: the plans of the highest ranks (national = 0)
     that together stay within ``max_nodes``, and the deepest rank kept (None: nothing left out).
 
-    Each plan kept at that rank gets ``below`` (how many plans derive from it, directly or not); the
-    plans left out are those of lower ranks and those of no known level."""
+    Each plan kept at that rank gets ``below`` (how many of the plans left out derive from it, directly
+    or not); the plans left out are those of lower ranks and those of no known level. With no ranks
+    at all nothing can be cut: the graph comes back whole, with None."""
     ranks = sorted({d["rank"] for _, d in g.nodes(data=True) if isinstance(d.get("rank"), int)})
     counts = {r: sum(1 for _, d in g.nodes(data=True) if d.get("rank") == r) for r in ranks}
     if g.number_of_nodes() <= max_nodes or not ranks:
@@ -255,7 +256,7 @@ def collapse_hierarchy(g: nx.DiGraph, *, max_nodes: int = 400) -> tuple[nx.DiGra
     top = g.subgraph(n for n, d in g.nodes(data=True) if d.get("rank") in kept_ranks).copy()
     for n, d in top.nodes(data=True):
         if d.get("rank") == cut:
-            d["below"] = len(nx.ancestors(g, n))  # edges run child -> parent
+            d["below"] = len(nx.ancestors(g, n) - top.nodes)  # edges run child -> parent; not drawn
     return top, cut
 
 

@@ -98,7 +98,6 @@ def shorten(iri: str, prefix_map: dict[str, str] | None = None) -> str:
 
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
-BINDINGS_HERE = "# bindings here"
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -130,12 +129,14 @@ def _code_only(sparql: str) -> str:
 
 
 def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
-    """Pre-bind variables: ``VALUES (?a ?b) { (x y) }`` at the start of the WHERE clause, or of the
-    group whose opening brace is followed, on its line, by the comment ``# bindings here`` (for a query
-    whose outer WHERE only decorates an aggregate computed in a subquery).
+    """Pre-bind variables: ``VALUES (?a ?b) { (x y) }`` at the start of the WHERE clause.
+
+    A query whose outer WHERE only decorates an aggregate computed in a subquery marks that subquery's
+    group with the comment ``# bindings here`` right after its opening brace: the variables that group
+    mentions are bound there (where they still filter the aggregate), any others in the outer WHERE.
 
     The same text works on every engine (Oxigraph's own substitution refuses variables that are not
-    projected). It goes on the line of the opening brace, so line numbers in error messages hold.
+    projected). VALUES go on the line of the opening brace, so line numbers in error messages hold.
     """
     bound = {k.lstrip("?$"): v for k, v in bindings.items() if v is not None}
     if not bound:
@@ -144,16 +145,46 @@ def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
         if not _VAR_NAME.match(name):
             raise QueryError(f"cannot bind {name!r}: not a variable name")
     code = _code_only(sparql)
-    marked = sparql.find(BINDINGS_HERE)
-    brace = code.rfind("{", 0, marked) if marked > 0 else -1
-    if brace < 0 or sparql[brace + 1 : marked].strip():  # no marker right after an opening brace
-        m = _WHERE.search(code)
-        brace = m.end() - 1 if m else code.find("{")
-    if brace < 0:
+    m = _WHERE.search(code)
+    outer = m.end() - 1 if m else code.find("{")
+    if outer < 0:
         raise QueryError("cannot bind variables: the query has no WHERE clause")
-    names = " ".join(f"?{k}" for k in bound)
-    values = " ".join(v.n3() for v in bound.values())
-    return f"{sparql[: brace + 1]} VALUES ({names}) {{ ({values}) }} {sparql[brace + 1 :]}"
+    places = {outer: dict(bound)}
+    marked = _marked_group(sparql, code)
+    if marked is not None and marked != outer:
+        start, end = marked
+        inside = {k for k in bound if re.search(rf"[?$]{k}(?![A-Za-z0-9_])", code[start:end])}
+        if inside:
+            places[start] = {k: bound[k] for k in inside}
+            places[outer] = {k: v for k, v in bound.items() if k not in inside}
+    out = sparql
+    for brace in sorted((b for b, vs in places.items() if vs), reverse=True):  # later text first
+        names = " ".join(f"?{k}" for k in places[brace])
+        values = " ".join(v.n3() for v in places[brace].values())
+        out = f"{out[: brace + 1]} VALUES ({names}) {{ ({values}) }} {out[brace + 1 :]}"
+    return out
+
+
+_MARKER = re.compile(r"\{([ \t]*)# bindings here(?![A-Za-z0-9_])")
+
+
+def _marked_group(sparql: str, code: str) -> tuple[int, int] | None:
+    """(opening brace, closing brace) of the first group marked ``# bindings here``: a comment (not
+    text in a string) right after the brace."""
+    for m in _MARKER.finditer(sparql):
+        brace = m.start()
+        if code[brace] != "{":  # inside a string, an IRI or a comment; a '#' that follows a real
+            continue  # brace with only blanks between starts a comment
+        depth = 0
+        for k in range(brace, len(code)):
+            if code[k] == "{":
+                depth += 1
+            elif code[k] == "}":
+                depth -= 1
+                if depth == 0:
+                    return brace, k
+        return None
+    return None
 
 
 # --------------------------------------------------------------------------- results

@@ -233,8 +233,13 @@ def test_bind_values_goes_where_the_query_marks(store):
     assert [(r[0], str(r[1])) for r in store.query(q, bindings={"o": Literal(2)}).rows] == [
         (1, "健康晋城行动")
     ]
+    # a variable the marked group does not mention is bound in the outer WHERE, where it filters
+    both = store.query(q, bindings={"o": Literal(2), "t": Literal("Plan B")}).rows
+    assert both == []  # plan B has no action with ordinal 2
+    only_t = store.query(q, bindings={"t": Literal("Plan B")}).rows
+    assert [(r[0], str(r[1])) for r in only_t] == [(1, "Plan B")]
     # a marker that does not follow an opening brace (here inside a string) is text like any other
-    other = "SELECT ?t WHERE { ?p eli:title ?t FILTER(?t != '# bindings here') }"
+    other = "SELECT ?t WHERE { ?p eli:title ?t FILTER(?t != '{ # bindings here') { ?p ?x ?t } }"
     assert bind_values(other, {"p": ID["plan/A"]}).startswith("SELECT ?t WHERE { VALUES (?p)")
 
 
