@@ -151,7 +151,7 @@ def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
         raise QueryError("cannot bind variables: the query has no WHERE clause")
     places = {outer: dict(bound)}
     marked = _marked_group(sparql, code)
-    if marked is not None and marked != outer:
+    if marked is not None and marked[0] != outer:  # a marker on the outer brace changes nothing
         start, end = marked
         inside = {k for k in bound if re.search(rf"[?$]{k}(?![A-Za-z0-9_])", code[start:end])}
         if inside:

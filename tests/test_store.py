@@ -238,6 +238,10 @@ def test_bind_values_goes_where_the_query_marks(store):
     assert both == []  # plan B has no action with ordinal 2
     only_t = store.query(q, bindings={"t": Literal("Plan B")}).rows
     assert [(r[0], str(r[1])) for r in only_t] == [(1, "Plan B")]
+    # a marker on the outer WHERE's own brace: the bindings stay there
+    assert bind_values("SELECT * WHERE {  # bindings here\n ?s ?p ?o }", {"s": Literal(1)}).startswith(
+        'SELECT * WHERE { VALUES (?s) { ("1"^^<http://www.w3.org/2001/XMLSchema#integer>) } '
+    )
     # a marker that does not follow an opening brace (here inside a string) is text like any other
     other = "SELECT ?t WHERE { ?p eli:title ?t FILTER(?t != '{ # bindings here') { ?p ?x ?t } }"
     assert bind_values(other, {"p": ID["plan/A"]}).startswith("SELECT ?t WHERE { VALUES (?p)")
