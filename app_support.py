@@ -321,11 +321,6 @@ def plans_table(k):
 
 
 @stored
-def hierarchy_table(k):
-    return _pg(k).hierarchy()
-
-
-@stored
 def hierarchy_result(k):
     """The named query ``hierarchy`` (every plan and its parent), run once per store and process."""
     return _pg(k).named("hierarchy")

@@ -167,14 +167,14 @@ def hierarchy_network(k, height: str = "520px") -> None:
         )
         return
     show_html_network(html_text, height)
-    if cut is not None and root:
+    if cut is not None:
         lowest = sup.level_label(k, sup.LEVEL_ORDER[cut]) if cut < len(sup.LEVEL_ORDER) else str(cut)
+    if cut is not None and root:
         note = (
             f"{n} plans around the chosen plan, down to the {lowest} level (too many below it to draw "
             "them all); (+N) counts the plans below one. "
         )
     elif cut is not None:
-        lowest = sup.level_label(k, sup.LEVEL_ORDER[cut]) if cut < len(sup.LEVEL_ORDER) else str(cut)
         note = (
             f"The {n} plans down to the {lowest} level, of {total:,}; (+N) counts the plans "
             "below one. Pick a plan above to see those. "

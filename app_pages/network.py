@@ -57,9 +57,8 @@ def make(k, view: str, plan: str | None, level: str | None, size_by: str, physic
     elif view == "cooccurrence":
         g = kn.cooccurrence_graph(pg, plan=plan, level=level)
     else:
-        g, _ = kn.collapse_hierarchy(
-            kn.hierarchy_graph(pg, result=sup.hierarchy_result(k)), max_nodes=common.OVERVIEW_MAX_NODES
-        )
+        # the overview's graph, copied: sizing below sets node attributes
+        g = kn.collapse_hierarchy(common.hierarchy_graph(k), max_nodes=common.OVERVIEW_MAX_NODES)[0].copy()
     if g.number_of_nodes() > MAX_DRAWN:  # listed, not drawn (nor sized: betweenness would take long)
         return None, g, {}
     centrality = kn.size_nodes(g, by=size_by) if g.number_of_nodes() else {}

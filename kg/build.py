@@ -428,12 +428,10 @@ def build(
         phase("extract")
         _check_unique_plans(records, files)
 
-        link_graphs = _link_graphs(records)
+        link_graphs = _link_graphs(records)  # N-Triples term lists, read as they are by the stores
         if staged is not None:
             staged.write_links(link_graphs)  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
             link_graphs = {}
-        else:
-            pass  # N-Triples term lists: the stores and the focused check read them as they are
         phase("link")
         doc_iris = {graph_iri(r.file): r for r in records}
         old_files = {e["graph"]: e for e in previous["files"]} if previous else {}
