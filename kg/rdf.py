@@ -627,8 +627,12 @@ def nquads(triples, graph: URIRef) -> str:
     N-Triples text (a ``str``: every line ends with " .", as ``nt_lines`` writes it)."""
     if isinstance(triples, bytes):
         return triples.decode("utf-8")
-    text = triples if isinstance(triples, str) else nt_lines(triples)
-    return text.replace(" .\n", f" <{graph}> .\n")
+    end = f" <{graph}> .\n"
+    if isinstance(triples, str):
+        return triples.replace(" .\n", end)
+    if all(type(s) is str for s, _, _ in triples):  # term strings (record_nt): one pass
+        return "".join([f"{s} {p} {o}{end}" for s, p, o in triples])
+    return nt_lines(triples).replace(" .\n", end)
 
 
 class _NTNamespace:

@@ -153,6 +153,8 @@ _SPACE_IN_NUMBER_UNIT = re.compile(r"(?<=[\d%‰])[ \t]+(?=[\d%‰/])|(?<=/)[ \t
 
 def collapse_spaces(text: str) -> str:
     """Remove the spaces that PDF extraction puts between Chinese characters and around numbers."""
+    if " " not in text and "\t" not in text:  # most lines: the regexes would try every position
+        return text.strip()
     text = _SPACE_AROUND_WIDE.sub("", text)
     text = _SPACE_IN_NUMBER_UNIT.sub("", text)
     return text.strip()

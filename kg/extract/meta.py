@@ -50,6 +50,8 @@ def _header_lines(lines: list[str]) -> tuple[list[str], int]:
 
 def _signing_date(lines: list[str]) -> str | None:
     for raw in lines:
+        if "日" not in raw:  # _DATE_LINE ends with 日; skip collapsing the other lines
+            continue
         m = _DATE_LINE.match(collapse_spaces(raw))
         if m:
             y, mo, d = (int(x) for x in m.groups())
