@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent
 KG_DIR = Path(kg.__file__).resolve().parent
 PLANS_ENV = "KG_PLANS"
 UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
+FIRST_PAINT_PAUSE_S = 0.2  # see app_pages/overview.py
 
 _BUILD_LOCK = threading.Lock()
 
@@ -310,8 +311,11 @@ def counts(k) -> dict:
 
 @st.cache_data(show_spinner=False)
 def build_info(k) -> dict | None:
+    """The store's build.json without its per-file list (5 MB at 10,000 plans: copied out of the
+    cache on every use, it would delay the first page)."""
     spec = k[0]
-    return read_build_info(spec) if spec_kind(spec) == "path" else None
+    info = read_build_info(spec) if spec_kind(spec) == "path" else None
+    return {key: value for key, value in info.items() if key != "files"} if info else info
 
 
 @stored

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 import app_support as sup
@@ -22,6 +24,13 @@ cols[2].metric("Actions · 行动", c["actions"], help="Actions of the held plan
 cols[3].metric("Departments · 部门", c["departments"], help="Departments as written, per region")
 cols[4].metric("Indicators · 指标", c["indicators"])
 cols[5].metric("Triples · 三元组", f"{c['triples']:,}")
+
+if not st.session_state.get("overview_painted"):
+    # A session's first run: leave the CPU to the browser for a moment, so that it paints the counts
+    # before pandas is imported and the rest of the page computed (both compete with its first
+    # render on a 2-core machine; measured: the counts appear ~0.5 s sooner for 0.2 s of pause).
+    st.session_state["overview_painted"] = True
+    time.sleep(sup.FIRST_PAINT_PAUSE_S)
 
 import pandas as pd  # noqa: E402 - after the counts are on screen (pandas takes ~0.6 s to import)
 

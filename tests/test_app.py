@@ -81,6 +81,21 @@ def test_overview_counts_hierarchy_and_plans(app):
     pyvis = pyvis_pages(app)
     assert pyvis, "the plan hierarchy network is missing"
     assert "嘉峰镇" in pyvis[0]
+    caption = " ".join(str(c.value) for c in app.sidebar.caption)
+    assert "5 documents" in caption, caption
+    assert app.session_state["overview_painted"] is True  # the first-paint pause is taken once
+
+
+def test_build_info_leaves_out_the_file_list(built_store, monkeypatch):
+    """The app's copy of build.json has no per-file list (5 MB at 10,000 plans) but keeps the rest."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    import app_support as sup
+
+    info = sup.build_info((str(built_store), "test-stamp"))
+    assert "files" not in info
+    assert info["documents"] == 5
+    assert info["counts"]["heldPlans"] == 5
+    assert info["counts"]["actions"] == 87
 
 
 def test_overview_draws_the_top_of_a_large_hierarchy(built_store, monkeypatch):
