@@ -608,14 +608,15 @@ def nt_term(term) -> str:
     raise ValueError(f"not an IRI or literal: {term!r}")
 
 
-def nt_lines(triples: Iterable) -> str:
-    """N-Triples text of triples given as rdflib terms or as N-Triples term strings."""
+def nt_lines(triples: Iterable, *, end: str = " .\n") -> str:
+    """N-Triples text of triples given as rdflib terms or as N-Triples term strings; each line ends
+    with ``end`` (N-Quads: the graph name before the dot)."""
     out = []
     for s, p, o in triples:
         if _is_nt(s):
-            out.append(f"{s} {p} {o} .\n")
+            out.append(f"{s} {p} {o}{end}")
         else:
-            out.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n")
+            out.append(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{end}")
     return "".join(out)
 
 
@@ -630,9 +631,7 @@ def nquads(triples, graph: URIRef) -> str:
     end = f" <{graph}> .\n"
     if isinstance(triples, str):
         return triples.replace(" .\n", end)
-    if all(type(s) is str for s, _, _ in triples):  # term strings (record_nt): one pass
-        return "".join([f"{s} {p} {o}{end}" for s, p, o in triples])
-    return nt_lines(triples).replace(" .\n", end)
+    return nt_lines(triples, end=end)
 
 
 class _NTNamespace:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, PROV, SKOS
 
@@ -529,7 +529,7 @@ def test_term_strings_and_rdflib_terms_say_the_same() -> None:
     """record_nt (N-Triples term strings, the build's fast path) and record_triples (rdflib terms)
     are one graph: parsing the strings' N-Triples with rdflib gives exactly record_triples, escapes
     and typed literals included."""
-    from kg.rdf import nt_lines, record_nt, record_triples
+    from kg.rdf import nquads, nt_lines, record_nt, record_triples
 
     record = make_record()
     action = dataclasses.replace(record.actions[0], text='引号"与\\反斜杠\n换行\r回车', name='名称"带引号"')
@@ -541,3 +541,11 @@ def test_term_strings_and_rdflib_terms_say_the_same() -> None:
     assert set(parsed) == set(terms)
     texts = {str(o) for _, p, o in terms if p == HC.text}
     assert '引号"与\\反斜杠\n换行\r回车' in texts
+    # N-Quads of either form, and of a one-pass generator, name the graph on every line
+    graph = URIRef("https://example.org/graph/1")
+    from_strings = nquads(strings, graph)
+    assert nquads(terms, graph) == nquads(iter(list(terms)), graph)
+    assert from_strings.count(f" <{graph}> .\n") == len(strings) == from_strings.count("\n")
+    quads = Dataset().parse(data=nquads(terms, graph), format="nquads")
+    assert set(quads.graph(graph)) == set(terms)
+    assert set(Dataset().parse(data=from_strings, format="nquads").graph(graph)) == set(terms)
