@@ -33,7 +33,6 @@ ROOT = Path(__file__).resolve().parent
 KG_DIR = Path(kg.__file__).resolve().parent
 PLANS_ENV = "KG_PLANS"
 UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
-FIRST_PAINT_PAUSE_S = 0.2  # see app_pages/overview.py
 
 _BUILD_LOCK = threading.Lock()
 
