@@ -41,7 +41,7 @@ PAGES = [
 nav = st.navigation(PAGES)
 
 try:
-    sup.graph()  # builds the store on first start, then opens it once per process
+    sup.ensure_store()  # builds the store on first start
 except KGError as e:
     st.error(f"Cannot open the knowledge graph: {e}")
     st.stop()

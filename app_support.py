@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
-# pandas, pyvis and altair are imported where they are used: the first page shows sooner.
+# Only the standard library, Streamlit and kg.locations at import: the Overview shows the build's
+# counts before rdflib, pyoxigraph and the rest of kg are imported (~0.15 s on 2 cores), and pandas,
+# pyvis and altair are imported where they are used.
 import functools
 import hashlib
 import html
@@ -19,15 +21,16 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from rdflib import URIRef
 
 import kg
-from kg.build import build, build_format, default_plans_dir, plan_files, read_build_info
 from kg.errors import KGError
-from kg.graph import LEVEL_ORDER, PolicyGraph
-from kg.store import default_spec, is_store_folder, prefixes, shorten, spec_kind
+from kg.locations import default_plans_dir, default_spec, is_store_folder, read_build_info, spec_kind
+
+if TYPE_CHECKING:
+    from kg.graph import PolicyGraph
 
 ROOT = Path(__file__).resolve().parent
 KG_DIR = Path(kg.__file__).resolve().parent
@@ -60,6 +63,8 @@ def store_stamp(spec: str) -> str:
     changes; for the ``memory`` store, whenever a file of data/plans, the ontology, the reference data
     or the code changes (it is built from them at each start)."""
     if spec_kind(spec) == "memory":
+        from kg.build import build_format, plan_files
+
         h = hashlib.sha256()
         for f in plan_files(None):
             st_ = f.stat()
@@ -96,7 +101,10 @@ def stored(fn):
 
 @st.cache_resource(show_spinner=False)
 def favicon():
-    """A small icon drawn here: emoji and Material icons would make the browser fetch it from a CDN."""
+    """A small icon drawn here: emoji and Material icons would make the browser fetch it from a CDN.
+    It must be set before ``st.navigation``, at the cost of importing PIL and numpy (~0.15 s) before
+    the first paint: without it the browser takes the first page's Material icon as the tab icon and
+    fetches that from fonts.gstatic.com (tests/test_e2e.py checks that nothing is fetched)."""
     from PIL import Image, ImageDraw
 
     img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
@@ -112,6 +120,8 @@ def favicon():
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _open(spec: str, stamp: str) -> PolicyGraph:
+    from kg.graph import PolicyGraph
+
     if spec_kind(spec) == "memory":
         return PolicyGraph.open(store="memory")
     return PolicyGraph.open(store=spec, read_only=True)
@@ -119,6 +129,8 @@ def _open(spec: str, stamp: str) -> PolicyGraph:
 
 def build_with_progress(spec: str, plans: Path | None = None) -> None:
     """Build ``plans`` into the folder store ``spec``, showing what happens (one build at a time)."""
+    from kg.build import build, plan_files
+
     plans = plans or plans_dir()
     with _BUILD_LOCK:
         if is_store_folder(spec):  # another session built it while we waited
@@ -167,17 +179,16 @@ def build_with_progress(spec: str, plans: Path | None = None) -> None:
             )
 
 
-def graph() -> PolicyGraph:
-    """The graph of the configured store, built first if the folder holds no store yet."""
+def ensure_store() -> None:
+    """Build the configured folder store if it holds no store yet (the first start). Opening it is
+    left to the first query (:func:`_pg`), so a page can show the build's counts before that."""
     spec = store_spec()
     kind = spec_kind(spec)
     if kind == "http":
         raise KGError(f"{spec}: SPARQL endpoint stores are not supported by the explorer yet")
     if kind == "path" and not is_store_folder(spec):
         build_with_progress(spec)
-    stamp = store_stamp(spec)
-    _forget_older_answers(spec, stamp)
-    return _open(spec, stamp)
+    _forget_older_answers(spec, store_stamp(spec))
 
 
 @functools.cache
@@ -208,7 +219,12 @@ def key() -> tuple[str, str]:
 
 
 def _pg(k: tuple[str, str]) -> PolicyGraph:
-    return _open(*k)
+    """The graph of ``k``, opened once per process; a store that cannot be opened ends the page."""
+    try:
+        return _open(*k)
+    except KGError as e:
+        st.error(f"Cannot open the knowledge graph: {e}")
+        st.stop()
 
 
 def reset_caches() -> None:
@@ -218,6 +234,8 @@ def reset_caches() -> None:
 
 def rebuild(plans: Path | None = None) -> object:
     """Rebuild the store from ``plans`` (atomic: a failed build leaves the store as it was)."""
+    from kg.build import build
+
     spec = store_spec()
     with _BUILD_LOCK:
         if spec_kind(spec) == "memory":
@@ -253,6 +271,13 @@ def labels(k: tuple[str, str]) -> dict[str, dict[str, tuple[str, str | None]]]:
                OPTIONAL { ?c skos:prefLabel ?en FILTER(lang(?en) = "en") } }"""
         ),
     }
+
+
+def level_order() -> tuple[str, ...]:
+    """The administrative levels, highest first."""
+    from kg.records import LEVELS
+
+    return LEVELS
 
 
 def blank(value) -> bool:
@@ -308,10 +333,11 @@ def counts(k) -> dict:
     return _pg(k).counts()
 
 
-@st.cache_data(show_spinner=False)
+@stored
 def build_info(k) -> dict | None:
     """The store's build.json without its per-file list (5 MB at 10,000 plans: copied out of the
-    cache on every use, it would delay the first page)."""
+    cache on every use, it would delay the first page). Kept on disk like the query answers: a later
+    start reads this small dict back instead of parsing the whole file (0.2 s at 10,000 plans)."""
     spec = k[0]
     info = read_build_info(spec) if spec_kind(spec) == "path" else None
     return {key: value for key, value in info.items() if key != "files"} if info else info
@@ -364,7 +390,7 @@ def plan_option(p: dict) -> str:
 def levels_present(k) -> list[str]:
     present = set(counts(k).get("plans_by_level", {}))
     held_levels = {p["level"] for p in held_plans(k)}
-    return [lv for lv in LEVEL_ORDER if lv in present and lv in held_levels]
+    return [lv for lv in level_order() if lv in present and lv in held_levels]
 
 
 @stored
@@ -379,6 +405,8 @@ def department_actions(k, type_iri: str, level: str | None, plan: str | None, ro
 
 @stored
 def plan_actions(k, plan_iri: str) -> list[dict]:
+    from rdflib import URIRef
+
     res = _pg(k).named("plan_actions", plan=URIRef(plan_iri))
     return [dict(zip(res.vars, row, strict=True)) for row in res.rows]
 
@@ -394,6 +422,8 @@ def action_texts(k, iris: tuple[str, ...]) -> dict[str, str]:
     if not iris:
         return {}
     out: dict[str, str] = {}
+    from rdflib import URIRef
+
     q = "SELECT ?text WHERE { ?action hc:text ?text }"
     for iri in iris:
         res = _pg(k).query(q, bindings={"action": URIRef(iri)})
@@ -457,7 +487,16 @@ def mark_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
+def prefixes() -> dict[str, str]:
+    """Prefix -> namespace IRI of every query (``kg.store.prefixes``)."""
+    from kg.store import prefixes as known
+
+    return known()
+
+
 def short(iri: str | None) -> str:
+    from kg.store import shorten
+
     return "" if iri is None else shorten(str(iri), prefixes())
 
 

@@ -168,7 +168,8 @@ def hierarchy_network(k, height: str = "520px") -> None:
         return
     show_html_network(html_text, height)
     if cut is not None:
-        lowest = sup.level_label(k, sup.LEVEL_ORDER[cut]) if cut < len(sup.LEVEL_ORDER) else str(cut)
+        levels = sup.level_order()
+        lowest = sup.level_label(k, levels[cut]) if cut < len(levels) else str(cut)
     if cut is not None and root:
         note = (
             f"{n} plans around the chosen plan, down to the {lowest} level (too many below it to draw "

@@ -48,7 +48,7 @@ with right:
             "plans": c["plans_by_level"].get(lv, 0),
             "held": held_by_level.get(lv, 0),
         }
-        for lv in sup.LEVEL_ORDER
+        for lv in sup.level_order()
         if c["plans_by_level"].get(lv)
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

@@ -23,6 +23,12 @@ from rdflib import Graph, URIRef
 
 import kg
 from kg.errors import ExtractionError, KGError, ValidationError
+from kg.locations import (  # noqa: F401 - part of this module's interface
+    BUILD_INFO,
+    DEFAULT_PLANS,
+    default_plans_dir,
+    read_build_info,
+)
 from kg.store import (
     ONTOLOGY_GRAPH,
     MemoryStore,
@@ -33,8 +39,6 @@ from kg.store import (
     spec_kind,
 )
 
-DEFAULT_PLANS = Path("data/plans")
-BUILD_INFO = "build.json"
 RECORDS_DIR = "records"
 PARALLEL_FROM = 40  # documents; below this, worker start-up costs more than it saves
 
@@ -57,14 +61,6 @@ class BuildResult:
     @property
     def total_actions(self) -> int:
         return sum(self.actions.values())
-
-
-def default_plans_dir() -> Path:
-    """``data/plans`` under the working folder, else the one beside this package (a source checkout)."""
-    if DEFAULT_PLANS.is_dir():
-        return DEFAULT_PLANS
-    beside = Path(__file__).resolve().parent.parent / DEFAULT_PLANS
-    return beside if beside.is_dir() else DEFAULT_PLANS
 
 
 def plan_files(paths: list[Path | str] | None = None) -> list[Path]:
@@ -1012,11 +1008,3 @@ def patch_folder_store(
         return _finish(tmp, target, info, records_by_sha, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def read_build_info(store_path: str | os.PathLike) -> dict | None:
-    """The ``build.json`` of a folder store, or None."""
-    p = Path(store_path) / BUILD_INFO
-    if not p.exists():
-        return None
-    return json.loads(p.read_text(encoding="utf-8"))

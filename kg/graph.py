@@ -20,9 +20,10 @@ from rdflib import Literal, URIRef
 from kg.errors import KGError
 from kg.queries import load_query
 from kg.rdf import BASE, ELI, HC, LEVEL_CONCEPTS, ROLE_CONCEPTS, region_iri
+from kg.records import LEVELS
 from kg.store import QueryResult, Store, open_store, spec_kind
 
-LEVEL_ORDER = ("national", "province", "city", "county", "township")
+LEVEL_ORDER = LEVELS  # highest first
 
 
 @dataclass(frozen=True)

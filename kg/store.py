@@ -30,6 +30,13 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 
 from kg.errors import KGError, QueryError
+from kg.locations import (  # noqa: F401 - part of this module's interface
+    DEFAULT_STORE,
+    ENV_VAR,
+    default_spec,
+    is_store_folder,
+    spec_kind,
+)
 from kg.rdf import ONTOLOGY_GRAPH, PREFIXES, as_triples
 
 __all__ = [
@@ -49,8 +56,6 @@ __all__ = [
     "shorten",
 ]
 
-DEFAULT_STORE = "data/store"
-ENV_VAR = "KG_STORE"
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "nquads")
 
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -686,7 +691,7 @@ class OxigraphStore(Store):
                 self._store = ox.Store.read_only(str(path))
             else:
                 self._store = ox.Store(str(path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:  # RuntimeError: RocksDB reports a damaged folder
             raise KGError(f"{path}: cannot open store: {_clean(str(e))}") from None
 
     def _live(self):
@@ -952,27 +957,6 @@ class _HttpError(Exception):
 
 
 # --------------------------------------------------------------------------- factory
-
-
-def default_spec() -> str:
-    """``$KG_STORE`` if set, else ``data/store`` (relative to the working folder)."""
-    return os.environ.get(ENV_VAR) or DEFAULT_STORE
-
-
-def spec_kind(spec: str | os.PathLike | None) -> str:
-    """``"memory"``, ``"http"`` or ``"path"``."""
-    s = str(default_spec() if spec is None else spec)
-    if s == "memory":
-        return "memory"
-    if s.startswith(("http://", "https://")):
-        return "http"
-    return "path"
-
-
-def is_store_folder(path: str | os.PathLike) -> bool:
-    """True if ``path`` looks like a store this project wrote (or any Oxigraph/RocksDB folder)."""
-    p = Path(path)
-    return p.is_dir() and ((p / "build.json").exists() or (p / "CURRENT").exists())
 
 
 def open_store(spec: str | os.PathLike | None = None, *, read_only: bool = False) -> Store:

@@ -385,6 +385,40 @@ def test_first_start_builds_the_store(tmp_path, monkeypatch):
     assert any(s.label.startswith("Built 5 plans") for s in at.status)
 
 
+def test_a_damaged_store_is_reported_on_the_page(tmp_path, monkeypatch):
+    """The store is opened at the first query, not before the page starts: a folder it cannot open
+    still gives the page's message, naming the folder, and no traceback."""
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "CURRENT").write_text("junk\n")  # RocksDB's pointer to its manifest, damaged
+    monkeypatch.setenv("KG_STORE", str(store))
+    monkeypatch.setenv("KG_PLANS", str(ROOT / "data" / "plans"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.error) == 1, texts(at.error)
+    message = at.error[0].value
+    assert message.startswith("Cannot open the knowledge graph:") and str(store) in message, message
+    assert not at.metric
+
+
+def test_the_first_paint_imports_neither_rdflib_nor_the_store():
+    """What the Overview needs before its counts (app_support, the pages' helpers, kg.locations)
+    imports neither rdflib nor pyoxigraph nor pandas: on 2 cores that would delay the first page."""
+    import subprocess
+    import sys
+
+    heavy = ("rdflib", "pyoxigraph", "pandas", "PIL", "kg.store", "kg.build", "kg.graph")
+    code = (
+        "import sys, streamlit, app_support, app_pages._common\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip() == "", out.stdout
+
+
 # -- document text stays text ------------------------------------------------------------------
 
 SCRIPT = "<script>window.__xss=1</script>"
