@@ -43,8 +43,7 @@ nav = st.navigation(PAGES)
 try:
     sup.ensure_store()  # builds the store on first start
 except KGError as e:
-    st.error(f"Cannot open the knowledge graph: {e}")
-    st.stop()
+    sup.stop_with(e)
 
 with st.sidebar:
     info = sup.build_info(sup.key())

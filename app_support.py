@@ -21,13 +21,20 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
 
 import kg
 from kg.errors import KGError
-from kg.locations import default_plans_dir, default_spec, is_store_folder, read_build_info, spec_kind
+from kg.locations import (
+    BUILD_INFO,
+    default_plans_dir,
+    default_spec,
+    is_store_folder,
+    read_build_info,
+    spec_kind,
+)
 
 if TYPE_CHECKING:
     from kg.graph import PolicyGraph
@@ -72,7 +79,7 @@ def store_stamp(spec: str) -> str:
         return f"memory-{h.hexdigest()[:16]}-{build_format()}-{_code_stamp()}"
     if spec_kind(spec) != "path":
         return spec
-    info = Path(spec) / "build.json"
+    info = Path(spec) / BUILD_INFO
     try:
         st_ = info.stat()
     except OSError:
@@ -223,8 +230,15 @@ def _pg(k: tuple[str, str]) -> PolicyGraph:
     try:
         return _open(*k)
     except KGError as e:
-        st.error(f"Cannot open the knowledge graph: {e}")
-        st.stop()
+        stop_with(e)
+
+
+def stop_with(error: KGError) -> NoReturn:
+    """Say why the graph cannot be used and end the page (outside a Streamlit run, where st.stop
+    does nothing, the error is raised)."""
+    st.error(f"Cannot open the knowledge graph: {error}")
+    st.stop()
+    raise error
 
 
 def reset_caches() -> None:
@@ -421,9 +435,9 @@ def action_texts(k, iris: tuple[str, ...]) -> dict[str, str]:
     """hc:text of each action IRI (IRIs bound through VALUES terms, never pasted as text)."""
     if not iris:
         return {}
-    out: dict[str, str] = {}
     from rdflib import URIRef
 
+    out: dict[str, str] = {}
     q = "SELECT ?text WHERE { ?action hc:text ?text }"
     for iri in iris:
         res = _pg(k).query(q, bindings={"action": URIRef(iri)})

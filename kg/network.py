@@ -37,6 +37,7 @@ from rdflib import BNode, Literal, URIRef
 
 from kg.errors import KGError
 from kg.rdf import LEVEL_CONCEPTS
+from kg.records import LEVELS
 from kg.store import QueryResult, shorten
 
 __all__ = [
@@ -50,7 +51,6 @@ __all__ = [
     "to_pyvis_html",
 ]
 
-LEVELS = ("national", "province", "city", "county", "township")
 
 # Fixed palettes (Tableau 10): the same kind / level always gets the same colour.
 KIND_COLORS: dict[str, str] = {

@@ -385,38 +385,56 @@ def test_first_start_builds_the_store(tmp_path, monkeypatch):
     assert any(s.label.startswith("Built 5 plans") for s in at.status)
 
 
-def test_a_damaged_store_is_reported_on_the_page(tmp_path, monkeypatch):
-    """The store is opened at the first query, not before the page starts: a folder it cannot open
-    still gives the page's message, naming the folder, and no traceback."""
+def test_a_damaged_store_is_reported_on_the_page(built_store, tmp_path, monkeypatch):
+    """The store is opened at the first query, not before the page starts: with its build.json
+    intact and its database damaged, the Overview still shows the build's counts, then the page's
+    message naming the folder, and no traceback."""
     store = tmp_path / "store"
     store.mkdir()
+    shutil.copy(built_store / "build.json", store / "build.json")
     (store / "CURRENT").write_text("junk\n")  # RocksDB's pointer to its manifest, damaged
     monkeypatch.setenv("KG_STORE", str(store))
-    monkeypatch.setenv("KG_PLANS", str(ROOT / "data" / "plans"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
+    assert next(m.value for m in at.metric if m.label.startswith("Held plans")) == "5"
     assert len(at.error) == 1, texts(at.error)
     message = at.error[0].value
     assert message.startswith("Cannot open the knowledge graph:") and str(store) in message, message
-    assert not at.metric
+    assert "Corruption" in message, message
 
 
-def test_the_first_paint_imports_neither_rdflib_nor_the_store():
-    """What the Overview needs before its counts (app_support, the pages' helpers, kg.locations)
-    imports neither rdflib nor pyoxigraph nor pandas: on 2 cores that would delay the first page."""
+def test_the_first_paint_imports_neither_rdflib_nor_the_store(built_store):
+    """What the Overview does before its counts (app_support, the pages' helpers, kg.locations; the
+    store's stamp, its build.json and counts) imports neither rdflib nor pyoxigraph nor pandas: on
+    2 cores that would delay the first page. Streamlit's bare mode (no server) stands in for the run."""
+    import os
     import subprocess
     import sys
 
-    heavy = ("rdflib", "pyoxigraph", "pandas", "PIL", "kg.store", "kg.build", "kg.graph")
+    heavy = ("rdflib", "pyoxigraph", "pandas", "kg.store", "kg.build", "kg.graph")
     code = (
-        "import sys, streamlit, app_support, app_pages._common\n"
-        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+        "import sys, streamlit, app_support as sup, app_pages._common\n"
+        "sup.ensure_store()\n"
+        "counts = sup.counts(sup.key())\n"
+        f"print(counts['heldPlans'], ','.join(m for m in {heavy!r} if m in sys.modules))"
     )
+    env = dict(os.environ, KG_STORE=str(built_store))
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
-    assert out.stdout.strip() == "", out.stdout
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["5"], out.stdout
+
+
+def test_stop_with_raises_outside_a_streamlit_run(monkeypatch):
+    """In bare mode st.stop does nothing: the error itself must come out, not a None graph."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    import app_support as sup
+    from kg.errors import KGError
+
+    with pytest.raises(KGError, match="no store here"):
+        sup.stop_with(KGError("/nowhere: no store here"))
 
 
 # -- document text stays text ------------------------------------------------------------------
