@@ -644,7 +644,8 @@ class _Staged:
     def validate(self) -> tuple[bool, str]:
         """SHACL-validate the data file in a thread (the engine releases the GIL) while this thread
         waits for the links to load and counts the new store for build.json (``self.summary``): at
-        10,000 plans that counting is ~6 s that no longer runs alone after validation."""
+        10,000 plans that counting is ~6 s that no longer runs alone after validation. A failed
+        load or count is raised only once the validation thread has ended (it reads the work files)."""
         import threading
 
         from kg.validate import validate_nquads_file
