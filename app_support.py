@@ -511,7 +511,7 @@ def prefixes() -> dict[str, str]:
 def short(iri: str | None) -> str:
     from kg.store import shorten
 
-    return "" if iri is None else shorten(str(iri), prefixes())
+    return "" if iri is None else shorten(str(iri))
 
 
 def page_header(title: str, caption: str | None = None) -> None:

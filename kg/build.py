@@ -23,12 +23,7 @@ from rdflib import Graph, URIRef
 
 import kg
 from kg.errors import ExtractionError, KGError, ValidationError
-from kg.locations import (  # noqa: F401 - part of this module's interface
-    BUILD_INFO,
-    DEFAULT_PLANS,
-    default_plans_dir,
-    read_build_info,
-)
+from kg.locations import BUILD_INFO, default_plans_dir, read_build_info
 from kg.store import (
     ONTOLOGY_GRAPH,
     MemoryStore,

@@ -23,8 +23,6 @@ from kg.rdf import BASE, ELI, HC, LEVEL_CONCEPTS, ROLE_CONCEPTS, region_iri
 from kg.records import LEVELS
 from kg.store import QueryResult, Store, open_store, spec_kind
 
-LEVEL_ORDER = LEVELS  # highest first
-
 
 @dataclass(frozen=True)
 class Hop:
@@ -186,7 +184,7 @@ class PolicyGraph:
         bindings = {}
         if level:
             if level not in LEVEL_CONCEPTS:
-                raise KGError(f"unknown level {level!r}; one of {', '.join(LEVEL_ORDER)}")
+                raise KGError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
             bindings["level"] = LEVEL_CONCEPTS[level]
         if plan:
             bindings["plan"] = self.resolve_plan(plan)
@@ -255,7 +253,7 @@ class PolicyGraph:
                     else None,
                 )
             )
-        return sorted(hops, key=lambda h: -LEVEL_ORDER.index(h.level))
+        return sorted(hops, key=lambda h: -LEVELS.index(h.level))
 
     def hierarchy(self):
         return self.named("hierarchy").to_dataframe()

@@ -30,13 +30,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 
 from kg.errors import KGError, QueryError
-from kg.locations import (  # noqa: F401 - part of this module's interface
-    DEFAULT_STORE,
-    ENV_VAR,
-    default_spec,
-    is_store_folder,
-    spec_kind,
-)
+from kg.locations import DEFAULT_STORE, default_spec, is_store_folder, spec_kind
 from kg.rdf import ONTOLOGY_GRAPH, PREFIXES, as_triples
 
 __all__ = [
