@@ -127,16 +127,23 @@ def cmd_build(args) -> int:
     if len(res.actions) <= 20:
         for name, n in res.actions.items():
             _out(f"  {name}: {n} actions")
-    _out(
-        f"store: {res.store}\n"
-        f"plans: {res.documents}\n"
-        f"actions: {res.total_actions}\n"
-        f"triples: {res.triples}\n"
-        f"extracted: {res.extracted} (the others unchanged)\n"
-        f"graphs written: {res.replaced}, removed: {res.removed}\n"
-        f"seconds: {res.seconds:.2f}\n"
-        f"phases: {', '.join(f'{k} {v:.1f} s' for k, v in res.phases.items())}"
-    )
+    lines = [
+        f"store: {res.store}",
+        f"plans: {res.documents}",
+        f"actions: {res.total_actions}",
+        f"triples: {res.triples}",
+        f"extracted: {res.extracted} (the others unchanged)",
+        f"graphs written: {res.replaced}, removed: {res.removed}",
+        f"mode: {res.mode}",
+    ]
+    if res.links_changed is not None:
+        removed, added = res.links_changed
+        lines.append(f"link quads: {removed} removed, {added} added (the others unchanged)")
+    lines += [
+        f"seconds: {res.seconds:.2f}",
+        f"phases: {', '.join(f'{k} {v:.1f} s' for k, v in res.phases.items())}",
+    ]
+    _out("\n".join(lines))
     return 0
 
 

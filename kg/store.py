@@ -686,7 +686,9 @@ class OxigraphStore(Store):
             else:
                 self._store = ox.Store(str(path))
         except (OSError, RuntimeError) as e:  # RuntimeError: RocksDB reports a damaged folder
-            raise KGError(f"{path}: cannot open store: {_clean(str(e))}") from None
+            raise KGError(
+                f"{path}: cannot open store: {_clean(str(e))} (`kg build --full` rebuilds it)"
+            ) from None
 
     def _live(self):
         if self._store is None:

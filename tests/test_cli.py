@@ -247,6 +247,7 @@ def test_build_then_actions_per_plan(capsys, tmp_path):
     code, out, err = run(capsys, "build", str(PLANS), "--store", str(store))
     assert (code, err) == (0, "")
     assert "plans: 5\n" in out and f"actions: {sum(SEED_ACTIONS)}\n" in out
+    assert "mode: full\n" in out and "link quads:" not in out
     assert re.search(r"^triples: \d{4,}$", out, re.M) and re.search(r"^seconds: \d+\.\d\d$", out, re.M)
     assert action_counts(capsys, store) == SEED_ACTIONS
     info = json.loads((store / "build.json").read_text(encoding="utf-8"))
@@ -260,9 +261,15 @@ def test_build_then_actions_per_plan(capsys, tmp_path):
     )
     stale = tmp_path / f"store.tmp-{int(dead.stdout)}"
     (stale / "junk").mkdir(parents=True)
-    assert run(capsys, "build", str(PLANS), "--store", str(store))[0] == 0
+    code, out, _ = run(capsys, "build", str(PLANS), "--store", str(store))
+    assert code == 0 and "mode: unchanged\n" in out
     assert action_counts(capsys, store) == SEED_ACTIONS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+    # one plan fewer: the corpus is re-linked and only link quads are removed, none added
+    code, out, _ = run(capsys, "build", *[str(p) for p in SEEDS[:4]], "--store", str(store))
+    assert code == 0 and "mode: incremental\n" in out and "removed: 1\n" in out
+    assert re.search(r"^link quads: [1-9]\d* removed, 0 added \(the others unchanged\)$", out, re.M)
+    assert action_counts(capsys, store) == SEED_ACTIONS[:4]
 
 
 def _png() -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build, read_build_info
+from kg.build import LINKS_DIR, build, read_build_info
 from kg.cli import main
 from kg.errors import KGError
 from kg.rdf import BASE
@@ -20,6 +20,14 @@ from kg.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "plans").glob("*.txt"))
+
+
+def _export(store: Path) -> str:
+    s = open_store(str(store), read_only=True)
+    try:
+        return s.export("nquads")
+    finally:
+        s.close()
 
 
 def graph_quads(store_path: Path) -> dict[str, set]:
@@ -31,6 +39,26 @@ def graph_quads(store_path: Path) -> dict[str, set]:
         return out
     finally:
         s.close()
+
+
+def assert_mirror_is_the_store(store_path: Path) -> int:
+    """The links mirror (all its parts) holds exactly the store's corpus-level quads; returns their number."""
+    import pyoxigraph as ox
+
+    scratch = ox.Store()  # in a store, as Oxigraph normalises literals (1.0 as 1) on writing
+    for part in sorted((store_path / LINKS_DIR).glob("*.nq")):
+        scratch.load(path=str(part), format=ox.RdfFormat.N_QUADS)
+    mirrored = set(scratch)
+    live = ox.Store.read_only(str(store_path))
+    links, reference = str(BASE["graph/links"]), str(BASE["graph/reference-"])
+    stored = {
+        q
+        for q in live.quads_for_pattern(None, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith((links, reference))
+    }
+    del live
+    assert mirrored == stored
+    return len(stored)
 
 
 @pytest.fixture
@@ -61,12 +89,25 @@ def test_adding_a_document_rewrites_only_its_graph_and_the_links(corpus, tmp_pat
     assert before[links] < after[links]  # the links graph only gained the new plan's links
     info = read_build_info(store)
     assert info["incremental"] is True and info["replaced_graphs"] == [new_graph]
+    # The links mirror gained a part holding exactly the added link quads.
+    parts = sorted(p.name for p in (store / LINKS_DIR).iterdir())
+    assert parts == ["0000.nq", "0001.nq"]
+    assert len((store / LINKS_DIR / "0001.nq").read_bytes().splitlines()) == len(after[links] - before[links])
+    assert assert_mirror_is_the_store(store) > 3000
 
     fresh = tmp_path / "fresh"
     build([ROOT / "data" / "plans"], str(fresh))
-    assert open_store(str(store), read_only=True).export("nquads") == open_store(
-        str(fresh), read_only=True
-    ).export("nquads")
+    assert _export(store) == _export(fresh)
+
+    # Then a removal re-links the corpus and diffs its links against both parts of the mirror.
+    (corpus / SEEDS[1].name).unlink()
+    removed = build([corpus], str(store))
+    assert removed.mode == "incremental" and removed.links_changed[1] == 0
+    assert sorted(p.name for p in (store / LINKS_DIR).iterdir()) == ["0000.nq"]
+    assert_mirror_is_the_store(store)
+    fresh = tmp_path / "fresh-4"
+    build([corpus], str(fresh))
+    assert _export(store) == _export(fresh)
 
 
 def test_a_plan_above_stored_plans_relinks_the_corpus(tmp_path):
@@ -91,15 +132,75 @@ def test_a_plan_above_stored_plans_relinks_the_corpus(tmp_path):
 def test_unchanged_corpus_extracts_nothing_and_removed_files_lose_their_graph(corpus, tmp_path):
     store = tmp_path / "store"
     build([corpus], str(store))
+    built_at = read_build_info(store)["built_at"]
     again = build([corpus], str(store))
-    assert (again.extracted, again.replaced, again.removed) == (0, 0, 0)
+    assert (again.extracted, again.replaced, again.removed, again.mode) == (0, 0, 0, "unchanged")
+    assert read_build_info(store)["built_at"] == built_at  # nothing re-linked or written
+    before = graph_quads(store)
 
     (corpus / SEEDS[1].name).unlink()
     removed = build([corpus], str(store))
-    assert (removed.documents, removed.removed) == (3, 1)
+    assert (removed.documents, removed.removed, removed.mode) == (3, 1, "incremental")
     graphs = graph_quads(store)
-    assert str(BASE["graph/001-e3cc1c46042f0e3f"]) not in graphs
+    gone = str(BASE["graph/001-e3cc1c46042f0e3f"])
+    assert gone not in graphs
     assert str(BASE["graph/000-118f31c14681ba11"]) in graphs
+    # The re-linked corpus's links were diffed against the previous build's: only quads left the
+    # links graph, those about the removed township (its derivation, its actions' themes and
+    # implementations) and about the nodes only it named (its region, its issuer, what it cited).
+    links = str(BASE["graph/links"])
+    assert removed.links_changed == (len(before[links] - graphs[links]), 0)
+    township = str(BASE["doc/嘉政发-2023-27"])
+    about = [q for q in before[links] if str(q[0]).startswith(township)]
+    assert len(about) > 200 and not any(str(q[0]).startswith(township) for q in graphs[links])
+    assert read_build_info(store)["links_changed"] == list(removed.links_changed)
+
+    fresh = tmp_path / "fresh"
+    build([corpus], str(fresh))
+    assert _export(store) == _export(fresh)
+    # The links mirror is what a full build writes, line for line.
+    assert (store / LINKS_DIR / "0000.nq").read_bytes() == (fresh / LINKS_DIR / "0000.nq").read_bytes()
+
+
+def test_a_damaged_store_is_rebuilt_not_patched(corpus, tmp_path):
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    (store / "CURRENT").write_text("junk\n")  # RocksDB's pointer to its manifest, damaged
+    with pytest.raises(KGError, match=r"cannot open store: .*Corruption.*kg build --full"):
+        open_store(str(store), read_only=True)
+    res = build([corpus], str(store))  # the files are unchanged, the database is not
+    assert (res.mode, res.extracted) == ("full", 4)
+    fresh = tmp_path / "fresh"
+    build([corpus], str(fresh))
+    assert _export(store) == _export(fresh)
+
+
+def test_a_store_without_a_links_mirror_is_relinked_whole_and_gets_one(corpus, tmp_path):
+    """A store written before the mirror existed: the links graphs are replaced whole, once."""
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    shutil.rmtree(store / LINKS_DIR)
+    shutil.copy(SEEDS[4], corpus)  # a leaf plan: appended, and no partial mirror is started
+    assert build([corpus], str(store)).mode == "append"
+    assert not (store / LINKS_DIR).exists()
+    (corpus / SEEDS[1].name).unlink()
+    res = build([corpus], str(store))
+    assert (res.mode, res.links_changed) == ("incremental", None)
+    assert sorted(p.name for p in (store / LINKS_DIR).iterdir()) == ["0000.nq"]
+    fresh = tmp_path / "fresh"
+    build([corpus], str(fresh))
+    assert _export(store) == _export(fresh)
+    assert (store / LINKS_DIR / "0000.nq").read_bytes() == (fresh / LINKS_DIR / "0000.nq").read_bytes()
+
+
+def test_a_file_named_like_a_corpus_level_graph_is_refused(corpus, tmp_path):
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    before = _export(store)
+    shutil.copy(SEEDS[4], corpus / "links.txt")  # its graph would be <graph/links>
+    with pytest.raises(KGError, match=r"links\.txt: its named graph <.*graph/links> is reserved"):
+        build([corpus], str(store))
+    assert _export(store) == before
 
 
 def test_a_changed_file_is_extracted_again(corpus, tmp_path):
@@ -117,6 +218,13 @@ def test_a_changed_file_is_extracted_again(corpus, tmp_path):
         "?p eli:id_local '晋市政发〔2020〕17号' } ORDER BY ?name"
     ).rows
     assert rows == [("市卫健委",), ("市残联",)]
+    pg.close()
+    # A participating department is part of the document's graph: the re-linked corpus's links are
+    # the same quads as before, and nothing is written to the links graph.
+    assert (res.mode, res.links_changed) == ("incremental", (0, 0))
+    fresh = tmp_path / "fresh"
+    build([corpus], str(fresh))
+    assert _export(store) == _export(fresh)
 
 
 def test_two_builds_at_once_are_refused_with_a_clear_message(corpus, tmp_path):
