@@ -139,10 +139,9 @@ def cmd_build(args) -> int:
     if res.links_changed is not None:
         removed, added = res.links_changed
         lines.append(f"link quads: {removed} removed, {added} added (the others unchanged)")
-    lines += [
-        f"seconds: {res.seconds:.2f}",
-        f"phases: {', '.join(f'{k} {v:.1f} s' for k, v in res.phases.items())}",
-    ]
+    lines.append(f"seconds: {res.seconds:.2f}")
+    if res.phases:
+        lines.append(f"phases: {', '.join(f'{k} {v:.1f} s' for k, v in res.phases.items())}")
     _out("\n".join(lines))
     return 0
 
