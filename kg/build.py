@@ -571,13 +571,10 @@ def build(
 
 
 def _opens(folder: Path) -> bool:
-    import pyoxigraph as ox
-
     try:
-        store = ox.Store.read_only(str(folder))
-    except (OSError, RuntimeError):  # RuntimeError: RocksDB reports a damaged folder
+        OxigraphStore(folder, read_only=True).close()
+    except KGError:  # a damaged or unreadable database
         return False
-    del store
     return True
 
 
@@ -665,9 +662,7 @@ class _Staged:
 
     def write_links(self, graphs: dict) -> None:
         """The corpus-level graphs (N-Triples term strings) to a file of their own."""
-        with open(self.links, "wb") as out:
-            for chunk in _links_chunks(graphs):
-                out.write(chunk)
+        _write_links_file(self.links, graphs)
 
     def append_links(self) -> None:
         """Add the links file to the file that is validated (once the documents are loaded)."""
@@ -1144,6 +1139,17 @@ def _links_chunks(graphs: dict[URIRef, list], step: int = 50_000):
             yield nquads(triples[i : i + step], iri).encode("utf-8")
 
 
+def _write_links_file(path: Path, graphs: dict[URIRef, list]) -> None:
+    with open(path, "wb") as out:
+        for chunk in _links_chunks(graphs):
+            out.write(chunk)
+
+
+def _mirror_parts(folder: Path) -> list[Path]:
+    """The parts of a store's links mirror (none if it has no mirror)."""
+    return sorted(folder.glob("*.nq")) if folder.is_dir() else []
+
+
 def _sync_links(store: OxigraphStore, old: Path, new: Path, graphs: dict[URIRef, list]) -> list[int] | None:
     """Make ``store`` hold ``graphs`` as its corpus-level graphs and write their mirror to ``new``.
     With the previous mirror (``old``) only the quads whose lines differ are removed and added;
@@ -1152,7 +1158,7 @@ def _sync_links(store: OxigraphStore, old: Path, new: Path, graphs: dict[URIRef,
     import pyoxigraph as ox
 
     new.mkdir()
-    parts = sorted(old.glob("*.nq")) if old.is_dir() else []
+    parts = _mirror_parts(old)
     if not parts:
         live = store._live()
         stored = {g.value for g in live.named_graphs() if isinstance(g, ox.NamedNode)}
@@ -1160,9 +1166,7 @@ def _sync_links(store: OxigraphStore, old: Path, new: Path, graphs: dict[URIRef,
             if str(iri) in stored:
                 live.remove_graph(ox.NamedNode(str(iri)))
         store.load_graphs(graphs)
-        with open(new / _links_part(0), "wb") as out:
-            for chunk in _links_chunks(graphs):
-                out.write(chunk)
+        _write_links_file(new / _links_part(0), graphs)
         return None
     gone: set[bytes] = set()
     for part in parts:
@@ -1205,7 +1209,7 @@ def _append_links_mirror(old: Path, new: Path, graph: URIRef, triples: list) -> 
     without a mirror gets none (a partial mirror would make the next diff wrong)."""
     from kg.rdf import nquads
 
-    parts = sorted(old.glob("*.nq")) if old.is_dir() else []
+    parts = _mirror_parts(old)
     if not parts:
         return
     new.mkdir()

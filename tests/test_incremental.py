@@ -30,6 +30,13 @@ def _export(store: Path) -> str:
         s.close()
 
 
+def assert_as_a_fresh_build(store: Path, paths: list[Path], fresh: Path) -> Path:
+    """The store holds the very graph a fresh build of ``paths`` (into ``fresh``) writes."""
+    build(paths, str(fresh))
+    assert _export(store) == _export(fresh)
+    return fresh
+
+
 def graph_quads(store_path: Path) -> dict[str, set]:
     s = open_store(str(store_path), read_only=True)
     try:
@@ -95,9 +102,7 @@ def test_adding_a_document_rewrites_only_its_graph_and_the_links(corpus, tmp_pat
     assert len((store / LINKS_DIR / "0001.nq").read_bytes().splitlines()) == len(after[links] - before[links])
     assert assert_mirror_is_the_store(store) > 3000
 
-    fresh = tmp_path / "fresh"
-    build([ROOT / "data" / "plans"], str(fresh))
-    assert _export(store) == _export(fresh)
+    assert_as_a_fresh_build(store, [ROOT / "data" / "plans"], tmp_path / "fresh")
 
     # Then a removal re-links the corpus and diffs its links against both parts of the mirror.
     (corpus / SEEDS[1].name).unlink()
@@ -105,9 +110,7 @@ def test_adding_a_document_rewrites_only_its_graph_and_the_links(corpus, tmp_pat
     assert removed.mode == "incremental" and removed.links_changed[1] == 0
     assert sorted(p.name for p in (store / LINKS_DIR).iterdir()) == ["0000.nq"]
     assert_mirror_is_the_store(store)
-    fresh = tmp_path / "fresh-4"
-    build([corpus], str(fresh))
-    assert _export(store) == _export(fresh)
+    assert_as_a_fresh_build(store, [corpus], tmp_path / "fresh-4")
 
 
 def test_a_plan_above_stored_plans_relinks_the_corpus(tmp_path):
@@ -122,11 +125,7 @@ def test_a_plan_above_stored_plans_relinks_the_corpus(tmp_path):
     shutil.copy(SEEDS[0], corpus)  # 晋城市 (city above 嘉峰镇)
     added = build([corpus], str(store))
     assert (added.mode, added.extracted, added.replaced) == ("incremental", 1, 1)
-    fresh = tmp_path / "fresh"
-    build([corpus], str(fresh))
-    assert open_store(str(store), read_only=True).export("nquads") == open_store(
-        str(fresh), read_only=True
-    ).export("nquads")
+    assert_as_a_fresh_build(store, [corpus], tmp_path / "fresh")
 
 
 def test_unchanged_corpus_extracts_nothing_and_removed_files_lose_their_graph(corpus, tmp_path):
@@ -157,9 +156,7 @@ def test_unchanged_corpus_extracts_nothing_and_removed_files_lose_their_graph(co
     assert len(about) > 200 and not any(str(q[0]).startswith(township) for q in graphs[links])
     assert read_build_info(store)["links_changed"] == list(removed.links_changed)
 
-    fresh = tmp_path / "fresh"
-    build([corpus], str(fresh))
-    assert _export(store) == _export(fresh)
+    fresh = assert_as_a_fresh_build(store, [corpus], tmp_path / "fresh")
     # The links mirror is what a full build writes, line for line.
     assert (store / LINKS_DIR / "0000.nq").read_bytes() == (fresh / LINKS_DIR / "0000.nq").read_bytes()
 
@@ -172,9 +169,7 @@ def test_a_damaged_store_is_rebuilt_not_patched(corpus, tmp_path):
         open_store(str(store), read_only=True)
     res = build([corpus], str(store))  # the files are unchanged, the database is not
     assert (res.mode, res.extracted) == ("full", 4)
-    fresh = tmp_path / "fresh"
-    build([corpus], str(fresh))
-    assert _export(store) == _export(fresh)
+    assert_as_a_fresh_build(store, [corpus], tmp_path / "fresh")
 
 
 def test_a_store_without_a_links_mirror_is_relinked_whole_and_gets_one(corpus, tmp_path):
@@ -189,9 +184,7 @@ def test_a_store_without_a_links_mirror_is_relinked_whole_and_gets_one(corpus, t
     res = build([corpus], str(store))
     assert (res.mode, res.links_changed) == ("incremental", None)
     assert sorted(p.name for p in (store / LINKS_DIR).iterdir()) == ["0000.nq"]
-    fresh = tmp_path / "fresh"
-    build([corpus], str(fresh))
-    assert _export(store) == _export(fresh)
+    fresh = assert_as_a_fresh_build(store, [corpus], tmp_path / "fresh")
     assert (store / LINKS_DIR / "0000.nq").read_bytes() == (fresh / LINKS_DIR / "0000.nq").read_bytes()
 
 
@@ -226,9 +219,7 @@ def test_a_changed_file_is_extracted_again(corpus, tmp_path):
     # A participating department is part of the document's graph: the re-linked corpus's links are
     # the same quads as before, and nothing is written to the links graph.
     assert (res.mode, res.links_changed) == ("incremental", (0, 0))
-    fresh = tmp_path / "fresh"
-    build([corpus], str(fresh))
-    assert _export(store) == _export(fresh)
+    assert_as_a_fresh_build(store, [corpus], tmp_path / "fresh")
 
 
 def test_two_builds_at_once_are_refused_with_a_clear_message(corpus, tmp_path):
