@@ -563,7 +563,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
         prog="kg eval", description="Score extractor output against the gold annotation."
     )
-    ap.add_argument("--gold", default="../shared/gold", help="gold directory (default: ../shared/gold)")
+    ap.add_argument("--gold", default="data/gold", help="gold directory (default: data/gold)")
     ap.add_argument(
         "--pred", help="JSON array as printed by `kg extract --json` (default: run the extractor)"
     )

@@ -1,4 +1,4 @@
-"""Tests for kg.evaluate, run against the real hand annotation in shared/gold."""
+"""Tests for kg.evaluate, run against the real hand annotation in data/gold (a copy of shared/gold)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from kg import evaluate as ev
 from kg.evaluate import evaluate, format_report, main, normalize, score_document
 
-GOLD_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "gold"
+GOLD_DIR = Path(__file__).resolve().parents[1] / "data" / "gold"
 STEMS = (
     "000_118f31c14681ba11",
     "001_e3cc1c46042f0e3f",
@@ -538,7 +538,7 @@ def test_main_with_pred_file(tmp_path, capsys):
 
 
 def test_main_default_gold_is_relative_to_cwd(tmp_path, capsys, monkeypatch):
-    # the default --gold is ../shared/gold: from a checkout that has shared/ beside it (as CI does)
+    # the default --gold is data/gold, relative to the working directory (the project root)
     monkeypatch.chdir(Path(__file__).resolve().parents[1])
     pred_file = tmp_path / "pred.json"
     pred_file.write_text(json.dumps(all_gold(), ensure_ascii=False), encoding="utf-8")

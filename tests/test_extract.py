@@ -17,7 +17,7 @@ from kg.text import clean_lines, decode, paragraphs
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "data" / "plans"
-GOLD = ROOT.parent / "shared" / "gold"
+GOLD = ROOT / "data" / "gold"
 SEEDS = sorted(PLANS.glob("*.txt"))
 
 
