@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 LEVELS = ("national", "province", "city", "county", "township")
 ROLES = ("lead", "participant")
 COMPARATORS = (">=", ">", "<=", "<", "=", "approx", "qualitative")
+# Where a plan field was read: the document's heading lines, its signature (issuer and date at the end
+# of a notice or plan), a site's metadata block (索引号 / 发文机关 / 成文日期 …), the 文号's prefix, the
+# title's wording (健康六盘水 -> 六盘水市), the body text, or inferred from other fields.
+PROVENANCES = ("heading", "signature", "metadata", "doc_number", "title", "body", "inferred")
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,13 @@ class PlanMeta:
     province: str | None
     date: str | None  # ISO yyyy-mm-dd (signing date)
     source: str = ""  # the header lines the fields were read from
+    plan_title: str | None = None  # the attached plan's own title, when a 印发 notice wraps it
+    date_published: str | None = None  # ISO yyyy-mm-dd of 发布日期 / 发布时间, kept apart from the signing date
+    # field -> where it was read: one of PROVENANCES (fields left empty have no entry)
+    provenance: tuple[tuple[str, str], ...] = ()
+
+    def provenance_of(self, name: str) -> str | None:
+        return dict(self.provenance).get(name)
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,7 @@ class PlanRecord:
     actions: tuple[Action, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     text: str = field(default="", repr=False)  # the normalised full text
+    warnings: tuple[str, ...] = ()  # what a reader should know (e.g. kept without numbered actions)
 
 
 def to_gold_json(record: PlanRecord) -> dict:
@@ -125,7 +137,11 @@ def to_gold_json(record: PlanRecord) -> dict:
             "level": m.level,
             "province": m.province,
             "date": m.date,
+            "plan_title": m.plan_title,
+            "date_published": m.date_published,
+            "provenance": dict(m.provenance),
         },
+        "warnings": list(record.warnings),
         "cites": [
             {
                 "title": c.title,
