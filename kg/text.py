@@ -164,6 +164,11 @@ _MARKDOWN = re.compile(r"\*\*|__|^#{1,6}\s*|^\s*[-*]\s+(?=附件)", re.M)
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 
 
+def strip_markdown(line: str) -> str:
+    """A line without markdown debris (**bold**, leading #)."""
+    return _MARKDOWN.sub("", line).rstrip(" ")
+
+
 def clean_lines(text: str) -> list[str]:
     """Normalised lines with markdown debris removed; blank lines kept as ''."""
     out = []
@@ -230,6 +235,16 @@ def is_heading_line(line: str) -> bool:
     return bool(m) and len(line.strip()) <= 30 and not re.search(r"[。.,，;；:：]", m.group(2))
 
 
+_ITEM_HEADING_MAX = 30
+_CLAUSE_PUNCT = re.compile(r"[。.,，;；:：、]")
+
+
+def _is_item_heading(line: str) -> bool:
+    """A short numbered heading with no punctuation (（一）实施健康知识普及行动): its body starts below."""
+    m = ITEM_RE.match(line)
+    return bool(m) and len(line) <= _ITEM_HEADING_MAX and not _CLAUSE_PUNCT.search(line, m.end())
+
+
 def paragraphs(lines: list[str]) -> list[Paragraph]:
     """Join broken lines into paragraphs.
 
@@ -248,7 +263,7 @@ def paragraphs(lines: list[str]) -> list[Paragraph]:
             closed = False
         else:
             paras.append([[line], i, False])
-            closed = is_heading_line(line)
+            closed = is_heading_line(line) or _is_item_heading(line)
         if closed:
             paras[-1][2] = True
     return [Paragraph(collapse_spaces("".join(t)), i) for t, i, _ in paras]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from kg.errors import ExtractionError
@@ -15,11 +16,13 @@ from kg.extract.departments import (
     merge_assignments,
     without_spans,
 )
+from kg.extract.layout import restore_lines, strip_page
 from kg.extract.meta import extract_meta
+from kg.extract.notice import split_notice
 from kg.extract.structure import action_blocks, normalize_action_name, split_sections
 from kg.extract.tables import TableRow, find_tables
 from kg.extract.targets import RawTarget, paragraph_targets
-from kg.records import Action, Indicator, PlanRecord, Target
+from kg.records import Action, Indicator, PlanMeta, PlanRecord, Target, normalize_title
 from kg.text import clean_lines, decode, paragraphs
 
 __all__ = ["ExtractionError", "extract_bytes", "extract_file", "extract_text"]
@@ -47,18 +50,28 @@ def extract_bytes(data: bytes, file: str) -> PlanRecord:
 
 
 def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf-8") -> PlanRecord:
-    lines = clean_lines(text)
+    page = strip_page(restore_lines(clean_lines(text)))
+    notice, plan_lines = split_notice(list(page.lines), site_title=page.meta.get("title"))
+    lines = restore_lines(plan_lines) if notice is not None else plan_lines
     paras = paragraphs(lines)
     preamble, sections, tail = split_sections(paras)
     blocks = action_blocks(sections, preamble)
-    if not blocks:
-        raise ExtractionError(
-            file, "no numbered actions found (expected items such as （一）…行动 under a 主要任务 heading)"
-        )
     normalized = "\n".join(lines)
-    meta = extract_meta(lines, normalized)
-    body = preamble + [p for s in sections for p in s.paragraphs]
-    cites = extract_cites(body)
+    meta = extract_meta(lines, normalized, notice=notice, site=page.meta)
+    warnings: list[str] = []
+    if not blocks:
+        if not is_policy_document(meta):
+            raise ExtractionError(
+                file,
+                "not a policy document: no title, 文号 or issuer, and no numbered actions found "
+                "(expected items such as （一）…行动 under a 主要任务 heading)",
+            )
+        warnings.append(
+            "no numbered actions found: kept as a policy document with its metadata, citations and targets"
+        )
+    notice_paras = paragraphs(notice.text.split("\n")) if notice is not None else []
+    body = notice_paras + preamble + [p for s in sections for p in s.paragraphs]
+    cites = tuple(c for c in extract_cites(body) if not _is_itself(c.title, meta))
 
     annex = annex_rows(lines)
     annex_by_name = annex_names(annex)
@@ -106,7 +119,25 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
         actions=tuple(actions),
         indicators=tuple(indicators),
         text=normalized,
+        warnings=tuple(warnings),
     )
+
+
+_POLICY_TITLE = re.compile(
+    r"方案|意见|规划|计划|纲要|通知|办法|决定|行动|细则|要点|安排|措施|建设|条例|规定|通告|函"
+)
+
+
+def is_policy_document(meta: PlanMeta) -> bool:
+    """A title that names a policy document, a 文号, or an issuer: what a plan's opening shows."""
+    return bool(meta.doc_number or meta.issuer or (meta.title and _POLICY_TITLE.search(meta.title)))
+
+
+def _is_itself(title: str, meta: PlanMeta) -> bool:
+    """The plan a 印发 notice sends is the document itself, not one it cites."""
+    own = [t for t in (meta.plan_title, meta.title, meta.title_short) if t]
+    key = normalize_title(title)
+    return any(key == normalize_title(t) or key == normalize_title(t).removeprefix("关于") for t in own)
 
 
 def _group_targets(pending: list[tuple[str, int | None, RawTarget]]) -> list[Indicator]:

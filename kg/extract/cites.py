@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left
 from difflib import SequenceMatcher
 
-from kg.extract.meta import DOC_NUMBER, normalize_doc_number
+from kg.extract.docnumber import DOC_NUMBER, normalize_doc_number
 from kg.records import Citation
 from kg.text import Paragraph
 

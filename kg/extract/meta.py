@@ -1,70 +1,133 @@
-"""Plan metadata from the document header: 文号, issuer, title, date, region, level, province."""
+"""Plan metadata: title, 文号, issuer, date, region, level, province — each with where it was read.
+
+Evidence comes from the document's heading lines, a 印发 notice around the plan, the metadata a site
+printed beside it (kg.extract.layout.SiteMeta), the signature at the end, the 文号's prefix and the
+title's wording; the first source that gives a field wins, in that order of trust.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from kg.link.regions import level_of_region, province_mentions, region_of_issuer
+from kg.extract.dates import DATE, is_date_line, iso_date, parse_date
+from kg.extract.docnumber import DOC_NUMBER, find_doc_numbers, is_national, normalize_doc_number
+from kg.extract.layout import SiteMeta
+from kg.extract.notice import ISSUER_TAIL, Notice
+from kg.extract.regions import issuer_region, region_level, region_province, resolve_region, trim_issuer
+from kg.link.regions import province_mentions
 from kg.records import PlanMeta
 from kg.text import HEADING_RE, collapse_spaces
 
-DOC_NUMBER = re.compile(
-    r"([\u4e00-\u9fff]{1,12}?)\s*[〔\[【(（]\s*((?:19|20)\d\s*\d)\s*[〕\]】)）]\s*(\d{1,4})\s*号"
-)
-_DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
-_ISSUER = re.compile(
-    r"^[\u4e00-\u9fff]{2,20}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|政府|委员会|办公室|办公厅|领导小组)$"
+__all__ = ["DOC_NUMBER", "extract_meta", "find_doc_numbers", "normalize_doc_number"]
+
+_ISSUER = re.compile(rf"^(?:[\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL}|国务院|国务院办公厅)$")
+# Words of a title or an issuer: a short heading line with none of them is site navigation (走进协会).
+_TITLE_WORDS = re.compile(
+    r"关于|健康|行动|方案|意见|规划|计划|纲要|通知|办法|要点|政府|委员会|办公|国务院|[省市州县区旗镇乡]|街道|\d{4}"
 )
 _MASTHEAD = re.compile(r"^(.{2,30}?)文件$")
-_BODY_START = re.compile(r"^(?:为|根据|按照|各[\u4e00-\u9fff]|一、|[(（]一[)）]|\d+[.、](?!\d))")
+_MASTHEAD_GLUED = re.compile(rf"^([\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL})文件\s*")
+_BODY_START = re.compile(
+    r"^(?:为|根据|按照|依据|当前|近年来|各[\u4e00-\u9fff]|一、|[(（]一[)）]|\d+[.、](?!\d))"
+)
+# A title glued to the body that follows it (a copy that lost its line breaks).
+_TITLE_END = re.compile(
+    r"(?:实施意见|实施方案|行动方案|工作方案|推进方案|意见|方案|规划|计划|纲要|办法|通知|[)）])"
+    r"(?=为(?:深入|全面|认真|进一步|加快|更好|切实|推进|贯彻|落实|实施|做好|积极|大力|持续|扎实|推动|提高|保障|建设)"
+    r"|根据|按照|各[\u4e00-\u9fff（）()、，,]{1,60}[:：])"
+)
+_NATIONAL_ISSUER = re.compile(r"^(?:国务院|中共中央|国家|全国|健康中国行动推进委员会|中华人民共和国)")
+_HEADER_LINES = 12
 
 
-def normalize_doc_number(raw: str) -> str:
-    m = DOC_NUMBER.search(raw)
-    if not m:
-        return raw
-    prefix, year, number = m.groups()
-    year = re.sub(r"\s", "", year)
-    return f"{prefix}〔{year}〕{number}号"
-
-
-def find_doc_numbers(text: str) -> list[tuple[str, str, int, int]]:
-    """(normalised, raw, start, end) of every 文号 in a text."""
-    return [
-        (normalize_doc_number(m.group(0)), m.group(0), m.start(), m.end()) for m in DOC_NUMBER.finditer(text)
-    ]
-
-
-def _header_lines(lines: list[str]) -> tuple[list[str], int]:
+def _header(lines: list[str]) -> list[str]:
+    """The heading lines before the body; a line holding heading and body is cut where the body starts."""
     header: list[str] = []
-    for i, raw in enumerate(lines):
+    for raw in lines:
         line = collapse_spaces(raw)
         if not line:
             continue
-        if _BODY_START.match(line) or HEADING_RE.match(line) or len(line) > 45:
-            return header, i
+        if _BODY_START.match(line) or (HEADING_RE.match(line) and header):
+            break
+        glued = _TITLE_END.search(line)
+        if glued:
+            header.append(line[: glued.end()])
+            break
+        if len(line) > 60 or line.endswith("。"):
+            break
         header.append(line)
-    return header, len(lines)
+        if len(header) >= _HEADER_LINES:
+            break
+    return header
 
 
-def _signing_date(lines: list[str]) -> str | None:
-    for raw in lines:
-        if "日" not in raw:  # _DATE_LINE ends with 日; skip collapsing the other lines
+def _heading_fields(header: list[str]) -> dict:
+    """title parts, 文号, issuer, masthead issuer and date written in the heading lines."""
+    out: dict = {"title": [], "doc": None, "issuer": None, "masthead": None, "date": None}
+    for line in header:
+        for norm, raw, a, b in find_doc_numbers(line):
+            if out["doc"] is None:
+                out["doc"] = (norm, raw)
+            line = (line[:a] + " " + line[b:]).strip()
+        line = line.strip(" 　")
+        if not line:
             continue
-        m = _DATE_LINE.match(collapse_spaces(raw))
-        if m:
-            y, mo, d = (int(x) for x in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
+        if m := _MASTHEAD.match(line):
+            out["masthead"] = out["masthead"] or m.group(1)
+            continue
+        if (m := _MASTHEAD_GLUED.match(line)) and trim_issuer(m.group(1)) == m.group(1):
+            out["masthead"] = out["masthead"] or m.group(1)
+            line = line[m.end() :].strip()
+        if _ISSUER.match(line) and "关于" not in line:
+            out["issuer"] = line  # the issuer line directly above the title wins over the masthead
+            continue
+        if iso := is_date_line(line):
+            out["date"] = out["date"] or iso
+            continue
+        if re.match(r"^[(（][^)）]*[)）]$", line) and not re.search(r"\d{4}", line):
+            continue  # (此件公开发布), （征求意见稿）
+        out["title"].append(line)
+    while len(out["title"]) > 1 and len(out["title"][0]) <= 8 and not _TITLE_WORDS.search(out["title"][0]):
+        out["title"].pop(0)
+    return out
+
+
+_SIGNATURE_DATE_WINDOW = 3  # lines after the issuer's name in which its date is looked for
+
+
+def _signature(lines: list[str]) -> tuple[str | None, str | None]:
+    """(issuer, date) of the signature: an issuer line followed by a date line, or a lone date line."""
+    lone = None
+    for i, raw in enumerate(lines):
+        if "日" not in raw and "-" not in raw and "曰" not in raw and "号" not in raw:
+            continue
+        line = collapse_spaces(raw)
+        iso = is_date_line(line)
+        if iso is None:
+            m = re.search(rf"([\u4e00-\u9fff]{{2,40}}?{ISSUER_TAIL})\s*({DATE.pattern})\s*$", line)
+            if m and len(line) < 80 and (d := iso_date(DATE.match(m.group(2)))):
+                return trim_issuer(m.group(1)) or m.group(1), d
+            continue
+        before = next(
+            (
+                collapse_spaces(x)
+                for x in reversed(lines[max(0, i - _SIGNATURE_DATE_WINDOW) : i])
+                if x.strip()
+            ),
+            "",
+        )
+        if _ISSUER.match(before):
+            return before, iso
+        lone = lone or iso
+    return None, lone
 
 
 def _title_region(title: str) -> str | None:
-    """A region named at the start of a title (长春市推进…) or in 健康X建设/行动 (健康淄博)."""
-    m = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市|县|区|旗|镇|乡|街道))", title)
-    if m and not m.group(1).startswith("关于"):
-        return m.group(1)
+    """A region named at the start of a title (长春市推进…)."""
+    m = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市|州|盟|县|区|旗|镇|乡|街道))", title)
+    if m and not m.group(1).startswith("关于") and len(m.group(1)) >= 2:
+        return resolve_region(m.group(1))
     return None
 
 
@@ -72,56 +135,134 @@ _MAX_HEALTHY_NAMES = 8
 
 
 def _healthy_x(title: str, text: str) -> str | None:
-    """健康淄博 -> 淄博市 when the text names 淄博市 (the most frequent suffix wins)."""
-    names = [x for x in re.findall(r"健康([\u4e00-\u9fff]{2,4}?)(?:建设|行动)", title) if x != "中国"]
-    # Each name costs a pass over the text: try the last few distinct ones (a title names one or two;
-    # a header of thousands of short lines would make this quadratic).
+    """健康淄博 -> 淄博市 when the text names 淄博市 (the most frequent suffix wins), else the gazetteer."""
+    names = [
+        x
+        for x in re.findall(r"健康([\u4e00-\u9fff]{2,6}?)(?:建设|行动|城市|\d{4}|[“”\"]|规划)", title)
+        if x != "中国"
+    ]
     for name in list(dict.fromkeys(reversed(names)))[:_MAX_HEALTHY_NAMES]:
-        counts = Counter(re.findall(rf"{name}(省|市|县|区|镇|乡|街道)", text))
+        counts = Counter(re.findall(rf"{name}(省|自治区|市|自治州|州|盟|县|区|旗|镇|乡|街道)", text))
         if counts:
-            return name + counts.most_common(1)[0][0]
+            found = resolve_region(name + counts.most_common(1)[0][0])
+            if found:
+                return found
+        if found := resolve_region(name):
+            return found
     return None
 
 
-def extract_meta(lines: list[str], text: str) -> PlanMeta:
-    header, _ = _header_lines(lines)
-    doc_number = doc_raw = None
-    issuer = None
-    title_parts: list[str] = []
-    for line in header:
-        numbers = find_doc_numbers(line)
-        if numbers and len(line) - (numbers[0][3] - numbers[0][2]) <= 2:
-            if doc_number is None:
-                doc_number, doc_raw = numbers[0][0], numbers[0][1]
-            continue
-        if m := _MASTHEAD.match(line):
-            issuer = issuer or m.group(1)
-            continue
-        if _ISSUER.match(line) and "关于" not in line:
-            issuer = line  # an issuer line directly above the title wins over the masthead
-            continue
-        if _DATE_LINE.match(line) or re.match(r"^[(（].*[)）]$", line):
-            continue
-        title_parts.append(line)
-    title = "".join(title_parts) or None
+def extract_meta(
+    lines: list[str], text: str, *, notice: Notice | None = None, site: SiteMeta | None = None
+) -> PlanMeta:
+    site = site or SiteMeta()
+    header = _header(lines)
+    head = _heading_fields(header)
+    prov: dict[str, str] = {}
+
+    def pick(name: str, *candidates: tuple[str | None, str]):
+        for value, source in candidates:
+            if value:
+                prov[name] = source
+                return value
+        return None
+
+    plan_heading = "".join(head["title"]) or None
+    notice_doc = None
+    if notice is not None:
+        numbers = find_doc_numbers(notice.heading) or find_doc_numbers(
+            notice.text[len(notice.heading) :][:80]
+        )
+        notice_doc = (numbers[0][0], numbers[0][1]) if numbers else None
+    site_doc = site.get("doc_number")
+    site_doc = (
+        (normalize_doc_number(site_doc), site_doc) if site_doc and DOC_NUMBER.search(site_doc) else None
+    )
+    doc = pick("doc_number", (notice_doc, "heading"), (head["doc"], "heading"), (site_doc, "metadata"))
+    doc_number, doc_raw = doc if doc else (None, None)
+
+    if notice is not None:
+        title = pick(
+            "title",
+            (notice.title if notice.heading else None, "heading"),
+            (notice.title, "metadata"),
+            (plan_heading or notice.plan_title, "heading"),
+        )
+        plan_title = plan_heading or notice.plan_title
+    else:
+        title = pick("title", (plan_heading, "heading"), (site.get("title"), "metadata"))
+        plan_title = None
     title_short = title
+    title_issuer = None
     if title and "关于" in title and not title.startswith("关于"):
         prefix, _, rest = title.partition("关于")
         title_short = "关于" + rest
         if _ISSUER.match(prefix):
-            issuer = prefix
-    elif title and issuer and title.startswith("关于"):
+            title_issuer = prefix
+
+    sig_issuer, sig_date = _signature(lines)
+    issuer = pick(
+        "issuer",
+        (notice.issuer if notice else None, "heading"),
+        (notice.signer if notice else None, "signature"),
+        (head["issuer"], "heading"),
+        (title_issuer, "title"),
+        (head["masthead"], "heading"),
+        (site.get("issuer"), "metadata"),
+        (sig_issuer, "signature"),
+    )
+    # An issuer the heading writes without its place (市人民政府办公室) signs with it (遵义市人民政府办公室).
+    signer = (notice.signer if notice else None) or sig_issuer
+    if issuer and signer and signer != issuer and signer.endswith(issuer):
+        issuer, prov["issuer"] = signer, "signature"
+    if title and issuer and title.startswith("关于") and prov.get("issuer") == "heading":
         title = issuer + title
 
-    region = region_of_issuer(issuer) if issuer else None
-    if region is None and title:
-        region = _title_region(title_short or title) or _healthy_x(title, text)
+    date = pick(
+        "date",
+        (notice.date if notice else None, "signature"),
+        (parse_date(site.get("date") or ""), "metadata"),
+        (head["date"], "heading"),
+        (sig_date, "signature"),
+    )
+    published = parse_date(site.get("date_published") or "")
+
+    # The region: the issuer's place; for an issuer written without it (市人民政府办公室), the title's,
+    # the site's issuer, or the body's 健康X — inferred.
+    region = issuer_region(issuer) if issuer else None
+    if region:
+        prov["region"] = prov["issuer"]
+    national = bool(
+        (issuer and _NATIONAL_ISSUER.match(issuer)) or is_national(doc_number) or region == "中国"
+    )
+    if region is None and national:
+        region, prov["region"] = "中国", prov.get("issuer") or prov.get("doc_number", "heading")
+    if region is None:
+        region = pick(
+            "region",
+            (issuer_region(site.get("issuer")) if site.get("issuer") else None, "metadata"),
+            (_title_region(title_short or title or "") or _title_region(plan_title or ""), "title"),
+            (_healthy_x((title or "") + (plan_title or ""), text), "title"),
+        )
+        if region and issuer:
+            prov["region"] = "inferred"
     issuer_inferred = False
     if issuer is None and region and doc_number and re.search(r"政(?:办)?[发字函]", doc_number):
         issuer = region + ("人民政府办公室" if "政办" in doc_number else "人民政府")
         issuer_inferred = True
-    level = "national" if issuer and issuer.startswith("国务院") else level_of_region(region)
-    province = province_mentions(text, region)
+        prov["issuer"] = "doc_number"
+    level = "national" if national else region_level(region)
+    if level:
+        prov["level"] = "inferred" if prov.get("region") == "inferred" else (prov.get("region") or "inferred")
+    province = None if level == "national" else (region_province(region) or province_mentions(text, region))
+    if province:
+        prov["province"] = "inferred"
+    if title is None and plan_title:
+        title = title_short = plan_title
+    if plan_title:
+        prov["plan_title"] = "heading"
+    if published:
+        prov["date_published"] = "metadata"
     return PlanMeta(
         title=title,
         title_short=title_short,
@@ -132,6 +273,9 @@ def extract_meta(lines: list[str], text: str) -> PlanMeta:
         region=region,
         level=level,
         province=province,
-        date=_signing_date(lines),
-        source="\n".join(header),
+        date=date,
+        source="\n".join(([notice.heading] if notice else []) + header),
+        plan_title=plan_title,
+        date_published=published,
+        provenance=tuple(sorted(prov.items())),
     )

@@ -1,17 +1,31 @@
-"""Paragraphs -> sections (overall goals, tasks, safeguards) and numbered action blocks."""
+"""Paragraphs -> sections (overall goals, tasks, safeguards) and numbered action blocks.
+
+Plans number their parts in any of 一、 （一） 1. 1、 （1）, at whatever depth they use. The actions
+are the items one level below the task section's heading (主要任务 / 重点任务 / 主要行动 …), or one level
+further down where the task section groups them under themes (全面干预健康影响因素 → 1. 实施健康知识普及
+行动); a plan without a task heading names its actions …行动, as top-level headings or as items.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from kg.text import HEADING_RE, ITEM_RE, Paragraph, cn_number, is_heading_line
+from kg.text import CN_NUM, HEADING_RE, ITEM_RE, Paragraph, cn_number, is_heading_line
 
-_TASK_HEADING = re.compile(r"任务|行动|重点工作|主要内容|工作内容|具体措施")
-_SAFEGUARD_HEADING = re.compile(r"保障|组织实施|实施保障|工作要求|组织领导")
-_OVERALL_HEADING = re.compile(r"总体|目标|要求|指导思想|原则")
+_TASK_HEADING = re.compile(
+    r"任务|主要行动|重大行动|专项行动|行动内容|重点工作|主要内容|工作内容|具体措施|工作措施|主要措施|重点措施|"
+    r"重点领域|重大工程|工作重点|实施路径|推进措施|行动$"
+)
+_SAFEGUARD_HEADING = re.compile(
+    r"保障|组织实施|实施保障|工作要求|组织领导|工作步骤|实施步骤|进度安排|考核|监测评估"
+)
+_OVERALL_HEADING = re.compile(r"总体|目标|要求|指导思想|原则|背景|意义|现状|形势")
 _ANNEX_START = re.compile(r"^附件\s*\d*\s*$|^附件\s*\d*\s*[^:：\d]")
-_NAME_END = re.compile(r"[。.．:：;；]")
+_NAME_END = re.compile(r"[。.．:：;；!！]")
+_PART_HEADING = re.compile(rf"^\s*第[{CN_NUM}]{{1,3}}(?:部分|章|篇)\s*(.*)$")
+_PAREN_ARABIC = re.compile(r"^\s*[(（]\s*(\d{1,2})\s*[)）]\s*")
+_MAX_NAME = 40
 
 
 @dataclass(frozen=True)
@@ -30,34 +44,67 @@ class ActionBlock:
     style: str
 
 
-def _section_kind(title: str) -> str:
-    if _TASK_HEADING.search(title):
-        return "tasks"
+def section_kind(title: str) -> str:
     if _SAFEGUARD_HEADING.search(title):
         return "safeguards"
+    if _TASK_HEADING.search(title) and not (
+        _OVERALL_HEADING.search(title) and not re.search(r"任务|措施|工作", title)
+    ):
+        return "tasks"
     if _OVERALL_HEADING.search(title):
         return "overall"
     return "other"
 
 
+def _section_title(p: Paragraph) -> str | None:
+    """The title of a top-level heading paragraph (二、主要任务; 第二部分 重点任务), or None."""
+    if is_heading_line(p.text):
+        return HEADING_RE.match(p.text).group(2).strip()
+    m = _PART_HEADING.match(p.text)
+    if m and len(p.text) <= 30:
+        return m.group(1).strip()
+    return None
+
+
+def _cn_section_title(p: Paragraph) -> str | None:
+    """For a plan whose top level is （一）: a short （二）主要任务 heading line."""
+    m = ITEM_RE.match(p.text)
+    if m and m.group(1) and len(p.text) <= 24:
+        rest = p.text[m.end() :].strip()
+        if (
+            rest
+            and not re.search(r"[。.,，;；:：]", rest)
+            and section_kind(rest) in ("tasks", "overall", "safeguards")
+        ):
+            return rest
+    return None
+
+
 def split_sections(paras: list[Paragraph]) -> tuple[list[Paragraph], list[Section], list[Paragraph]]:
     """(preamble, top-level sections, tail) — the tail starts at the signature/annex after the last section."""
+    found = _split(paras, _section_title)
+    if not found[1]:
+        found = _split(paras, _cn_section_title)
+    return found
+
+
+def _split(paras, heading_of) -> tuple[list[Paragraph], list[Section], list[Paragraph]]:
     preamble: list[Paragraph] = []
     sections: list[Section] = []
     current: list[Paragraph] | None = None
     title = ""
     for p in paras:
-        if is_heading_line(p.text):
+        heading = heading_of(p)
+        if heading is not None:
             if current is not None:
-                sections.append(Section(_section_kind(title), title, tuple(current)))
-            title = HEADING_RE.match(p.text).group(2).strip()
-            current = []
+                sections.append(Section(section_kind(title), title, tuple(current)))
+            title, current = heading, []
         elif current is None:
             preamble.append(p)
         else:
             current.append(p)
     if current is not None:
-        sections.append(Section(_section_kind(title), title, tuple(current)))
+        sections.append(Section(section_kind(title), title, tuple(current)))
     tail: list[Paragraph] = []
     if sections:
         last = sections[-1]
@@ -69,24 +116,36 @@ def split_sections(paras: list[Paragraph]) -> tuple[list[Paragraph], list[Sectio
     return preamble, sections, tail
 
 
-def _item(p: Paragraph) -> tuple[int, str, str] | None:
+def item_of(p: Paragraph) -> tuple[int, str, str] | None:
+    """(number, style, text after the number) of a numbered paragraph; styles cn （一）, arabic 1.,
+    paren （1）, dun 一、."""
     m = ITEM_RE.match(p.text)
-    if not m:
-        return None
-    style = "cn" if m.group(1) else "arabic"
-    number = cn_number(m.group(1) or m.group(2))
-    if number is None:
-        return None
-    return number, style, p.text[m.end() :]
+    if m:
+        style = "cn" if m.group(1) else "arabic"
+        number = cn_number(m.group(1) or m.group(2))
+        return (number, style, p.text[m.end() :]) if number is not None else None
+    if m := _PAREN_ARABIC.match(p.text):
+        return int(m.group(1)), "paren", p.text[m.end() :]
+    if m := HEADING_RE.match(p.text):
+        number = cn_number(m.group(1))
+        return (number, "dun", m.group(2)) if number is not None else None
+    return None
 
 
-def _action_name(rest: str) -> str:
+def action_name(rest: str) -> str:
+    """The action's name: its heading up to the first stop, or to 行动 where the body runs on."""
+    rest = rest.strip(" *")
     m = _NAME_END.search(rest)
-    name = rest[: m.start()] if m and m.start() <= 60 else rest[:60].split("，")[0]
+    name = rest[: m.start()] if m and m.start() <= 60 else rest[:60].split("，")[0].split(",")[0]
+    if len(name) > 25 and (k := name.find("行动", 3)) != -1 and k + 2 < len(name):
+        name = name[: k + 2]  # a heading glued to its body (line breaks lost): …行动倡导每个人…
     return name.strip(" *")
 
 
-def _blocks(paras: tuple[Paragraph, ...] | list[Paragraph], style: str | None) -> list[ActionBlock]:
+def _blocks(
+    paras: tuple[Paragraph, ...] | list[Paragraph], style: str, stop_styles: tuple[str, ...] = ()
+) -> list[ActionBlock]:
+    """Blocks opened by the items of `style`; an item of a `stop_styles` style closes a block."""
     blocks: list[ActionBlock] = []
     current: list[Paragraph] = []
     head: tuple[int, str, str] | None = None
@@ -94,45 +153,110 @@ def _blocks(paras: tuple[Paragraph, ...] | list[Paragraph], style: str | None) -
     def close():
         if head is not None:
             number, st, rest = head
-            name = _action_name(rest)
+            name = action_name(rest)
             if name:  # a bare number (a document cut right after （二）) is not an action
                 blocks.append(
                     ActionBlock(number, name, "\n".join(x.text for x in current), tuple(current), st)
                 )
 
     for p in paras:
-        item = _item(p)
-        if item and (style is None or item[1] == style):
-            if style is None:
-                style = item[1]
+        item = item_of(p)
+        if item and item[1] == style:
             close()
             head, current = item, [p]
+        elif item and item[1] in stop_styles:
+            close()
+            head, current = None, []
         elif head is not None:
             current.append(p)
     close()
     return blocks
 
 
-def action_blocks(sections: list[Section], preamble: list[Paragraph]) -> list[ActionBlock]:
-    """The numbered actions: the first-level items of the task section(s).
+def _first_style(paras) -> str | None:
+    for p in paras:
+        if item := item_of(p):
+            return item[1]
+    return None
 
-    Without a recognisable task heading, fall back to numbered items anywhere outside
-    safeguard sections whose name ends in 行动 (the family's naming of actions).
+
+def _action_like(blocks: list[ActionBlock]) -> float:
+    return sum(b.name.endswith("行动") for b in blocks) / len(blocks) if blocks else 0.0
+
+
+def _renumber(blocks: list[ActionBlock]) -> list[ActionBlock]:
+    """Ordinals as written when they count up through the plan; positions when they restart per group."""
+    numbers = [b.ordinal for b in blocks]
+    if not numbers or numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+        return blocks
+    return [ActionBlock(k, b.name, b.text, b.paragraphs, b.style) for k, b in enumerate(blocks, 1)]
+
+
+def _task_actions(paras: tuple[Paragraph, ...]) -> list[ActionBlock]:
+    style = _first_style(paras)
+    if style is None:
+        return []
+    level1 = _blocks(paras, style)
+    inner = _first_style(p for b in level1 for p in b.paragraphs[1:])
+    if inner:
+        level2_all = _blocks(paras, inner, (style,))
+        level2 = [b for b in level2_all if b.name.endswith("行动")]
+        # Themed groups: their items are the actions (全方位干预健康影响因素 → 1. 实施健康知识普及行动).
+        grouped = (
+            _action_like(level1) < 0.5
+            or len(level2) > len(level1)
+            or any(re.search(r"[，,]", b.name) for b in level1)
+        )
+        if level2 and _action_like(level2_all) >= 0.6 and grouped:
+            return _renumber(level2)
+    return level1
+
+
+def action_blocks(sections: list[Section], preamble: list[Paragraph]) -> list[ActionBlock]:
+    """The numbered actions: the items of the task section(s), at the level the plan puts them.
+
+    Without a recognisable task heading: top-level headings named …行动 (a plan whose sections
+    are its actions), else numbered items anywhere outside safeguard sections named …行动.
     """
     found: list[ActionBlock] = []
     for s in sections:
         if s.kind == "tasks":
-            found.extend(_blocks(s.paragraphs, None))
+            found.extend(_task_actions(s.paragraphs))
     if found:
         return found
+    top = [
+        ActionBlock(k, s.title, "\n".join([s.title, *(p.text for p in s.paragraphs)]), s.paragraphs, "dun")
+        for k, s in enumerate(sections, 1)
+        if normalize_action_name(s.title).endswith("行动")
+    ]
+    if len(top) >= 3:
+        return _renumber(top)
+    others = [s for s in sections if s.kind == "other"]
+    if len(others) >= 2 and len(others) == len(sections) and not any("行动" in s.title for s in others):
+        # A plan whose top-level sections are its tasks (a 工作要点: 一、健全工作机制 二、…).
+        return [
+            ActionBlock(
+                k, s.title, "\n".join([s.title, *(p.text for p in s.paragraphs)]), s.paragraphs, "dun"
+            )
+            for k, s in enumerate(others, 1)
+        ]
     candidates: list[ActionBlock] = []
     for s in sections:
         if s.kind != "safeguards":
-            candidates.extend(b for b in _blocks(s.paragraphs, None) if b.name.endswith("行动"))
+            style = _first_style(s.paragraphs)
+            if style:
+                candidates.extend(b for b in _blocks(s.paragraphs, style) if b.name.endswith("行动"))
     if not candidates:
-        candidates = [b for b in _blocks(preamble, None) if b.name.endswith("行动")]
+        style = _first_style(preamble)
+        if style:
+            candidates = [b for b in _blocks(preamble, style) if b.name.endswith("行动")]
     return candidates
 
 
+_PREFIX = re.compile(r"^(?:实施|推进|开展|深入实施|深入开展|全面实施|大力实施)(?=.{3,})")
+
+
 def normalize_action_name(name: str) -> str:
-    return re.sub(r"^实施(?=.{3,})", "", name)
+    """The name without a leading 实施 / 推进 / 开展 (深入实施 …), numbering or trailing stop."""
+    name = re.sub(r"[。.．:：;；,，!！\s]+$", "", name)
+    return _PREFIX.sub("", name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kg.extract.meta import normalize_doc_number
+from kg.extract.docnumber import normalize_doc_number
 from kg.link import gazetteer
 from kg.link.regions import NATION, level_of_region, region_of_issuer
 from kg.records import LEVELS, Citation, PlanLink, PlanNode, PlanRecord, normalize_title, plan_key

@@ -1,0 +1,108 @@
+"""Places named in a plan's heading, resolved to their official names through the gazetteer.
+
+黔南州人民政府办公室 -> 黔南布依族苗族自治州; 六盘水市 -> 六盘水市; 市人民政府办公室 -> None (the place is
+not written). A name the gazetteer does not know keeps its written form when its suffix says a level.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from kg.link import gazetteer
+from kg.link.regions import NATION, level_of_region
+
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "街道",
+    "地区",
+    "省",
+    "市",
+    "州",
+    "盟",
+    "县",
+    "区",
+    "旗",
+    "镇",
+    "乡",
+)
+_PLACE_END = re.compile("|".join(_SUFFIXES))
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|健康中国行动推进委员会|中华人民共和国)")
+
+
+@lru_cache(maxsize=4096)
+def resolve_region(name: str | None, *, known_only: bool = False) -> str | None:
+    """The official name of a region written `name` (full or short form), or None.
+
+    With `known_only`, only names the gazetteer knows; else also a name whose suffix says its level."""
+    if not name or len(name) < 2:
+        return None
+    if name in (NATION, "全国", "中华人民共和国"):
+        return NATION
+    found = gazetteer.lookup(name)
+    if found is not None:
+        return found.name
+    for suffix in ("州", "市", "县", "区", "盟", "地区"):
+        stem = name.removesuffix(suffix)
+        if stem != name and len(stem) >= 2 and (found := gazetteer.lookup(stem)) is not None:
+            return found.name
+    if not known_only and name.endswith(_SUFFIXES) and len(name) >= 3 and level_of_region(name):
+        return name
+    return None
+
+
+@lru_cache(maxsize=4096)
+def issuer_region(issuer: str | None) -> str | None:
+    """The region an issuer belongs to: the deepest of the place names it starts with (海口市秀英区 -> 秀英区)."""
+    if not issuer:
+        return None
+    if _NATIONAL.match(issuer):
+        return NATION
+    issuer = re.sub(r"^中共|人民政府(?=.+(?:街道|镇|乡))", "", issuer)
+    known = written = written_below = None
+    start = 0  # where the current place name starts (after the place above it: 海口市|秀英区)
+    for m in _PLACE_END.finditer(issuer):
+        for candidate in (issuer[start : m.end()], issuer[: m.end()]):
+            if len(candidate) < 2 or candidate in _SUFFIXES:
+                continue
+            if resolved := resolve_region(candidate, known_only=True):
+                known, start = resolved, m.end()
+                break
+            if (start == 0 or known) and (resolved := resolve_region(issuer[start : m.end()])):
+                # not in the gazetteer, but its suffix says a level: a township below a known county
+                written, written_below = resolved, known
+                break
+    if written and (known is None or written_below == known):
+        return written
+    return known
+
+
+def region_level(region: str | None) -> str | None:
+    return level_of_region(region) if region else None
+
+
+def region_province(region: str | None) -> str | None:
+    """The province above a region, from the gazetteer."""
+    if not region or region == NATION:
+        return None
+    for r in gazetteer.chain(region):
+        if r.level == "province":
+            return r.name
+    return None
+
+
+def trim_issuer(run: str) -> str | None:
+    """The issuer at the end of a run of glued text (…任务分解表晋城市人民政府 -> 晋城市人民政府): the
+    longest tail that starts with a place the gazetteer knows, or with 国务院."""
+    for k in range(len(run) - 1):
+        tail = run[k:]
+        if _NATIONAL.match(tail):
+            return tail
+        m = _PLACE_END.search(tail)
+        if m and m.end() >= 2 and resolve_region(tail[: m.end()], known_only=True):
+            return tail
+    return None
