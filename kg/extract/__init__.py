@@ -55,9 +55,9 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
     lines = restore_lines(plan_lines) if notice is not None else plan_lines
     paras = paragraphs(lines)
     preamble, sections, tail = split_sections(paras)
-    blocks = action_blocks(sections, preamble)
     normalized = "\n".join(lines)
     meta = extract_meta(lines, normalized, notice=notice, site=page.meta)
+    blocks = _complete(action_blocks(sections, preamble, title=meta.plan_title or meta.title), paras)
     warnings: list[str] = []
     if not blocks:
         if not is_policy_document(meta):
@@ -121,6 +121,22 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
         text=normalized,
         warnings=tuple(warnings),
     )
+
+
+_TERMINAL = ("。", "；", ";", ".", "！", "？", "：", ":", "）", ")")
+
+
+def _complete(blocks: list, paras: list) -> list:
+    """Without the last action when the text stops inside its heading (a page opening cut at （一）提升全民健)."""
+    if blocks and paras and blocks[-1].paragraphs == (paras[-1],):
+        last = blocks[-1]
+        if (
+            not last.text.rstrip().endswith(_TERMINAL)
+            and not last.name.endswith("行动")
+            and len(last.name) < 12
+        ):
+            return blocks[:-1]
+    return blocks
 
 
 _POLICY_TITLE = re.compile(

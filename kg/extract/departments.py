@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from kg.records import Assignment
 from kg.text import bracket_groups
 
-_LABEL = re.compile(r"([\u4e00-\u9fff]{1,4}单位)\s*[:：]")
+_LABEL = re.compile(r"([\u4e00-\u9fff]{1,4}(?:单位|部门))\s*[:：]")
 # Role markers at the end of a token, longest first. Anything that only says the
 # departments share the work (分别/分工/按职责…负责, 配合, 参与) makes them participants.
 _PARTICIPANT_MARKERS = (
@@ -47,14 +47,14 @@ _PARTICIPANT_MARKERS = (
 _LEAD_MARKERS = ("牵头负责", "等牵头", "牵头", "负责")
 _ROLE_WORD = re.compile(r"牵头|负责|配合|参与|协助|协同|责任单位")
 _ORG_SUFFIX = re.compile(
-    r"(局|委|办|会|部|院|社|台|段|团|联|室|厅|处|所|站|中心|集团|公司|政府|分局|委员会|管委会|银行|协会|大学|学校|医院|监狱|支队|大队|总队|队)$"
+    r"(局|委|办|会|部|院|社|台|段|团|联|室|厅|处|所|站|中心|集团|公司|政府|分局|委员会|管委会|银行|协会|大学|学校|医院|监狱|支队|大队|总队|队|单位|部门)$"
 )
-_ORG_PREFIX = re.compile(r"^(市|县|区|镇|乡|省|州|盟|旗|团|共青团|国家|中国|各)")
+_ORG_PREFIX = re.compile(r"^(市|县|区|镇|乡|省|州|盟|旗|团|共青团|国家|中国|各|有关|相关)")
 _TRAILING = re.compile(r"(?:等部门|等单位|等机构|等)$")
 
 
 def _label_role(label: str) -> str | None:
-    if re.search(r"牵头|主责|主办", label):
+    if re.search(r"牵头|主责|主办|主要责任", label):
         return "lead"
     if re.search(r"负责|配合|参与|协办|协同|协助", label) and "责任" not in label:
         return "participant"
@@ -74,7 +74,7 @@ def _strip_marker(token: str) -> tuple[str, str | None]:
 
 
 def _clean(name: str) -> str:
-    name = name.strip(" ，,、;；:：")
+    name = name.strip(" ，,、;；:：").removeprefix("由")
     return _TRAILING.sub("", name).strip()
 
 
@@ -162,18 +162,41 @@ _ANNEX_ROW = re.compile(r"^\s*(\d{1,2})\s*[\t ]\s*(\S[^\t]*?)\s*[\t ]\s*(\S.*\S)
 
 
 def annex_rows(lines: list[str]) -> dict[int, tuple[str, str]]:
-    """Rows of a department table in an annex: ordinal -> (task name, assignment text)."""
+    """Rows of a department table in an annex: ordinal -> (task name, assignment text).
+
+    The columns may come in any order (序号 | 主要任务 | 责任单位, or 序号 | 责任单位 | 主要任务, or
+    序号 | 重点任务 | 牵头单位 | 配合单位): the task is the cell named …行动, the others assign it; a
+    header row naming 牵头 / 配合 columns labels their cells.
+    """
     rows: dict[int, tuple[str, str]] = {}
+    labels: list[str] | None = None
     for line in lines:
         if "\t" not in line:
             continue
         cells = [c.strip() for c in line.split("\t") if c.strip()]
+        if (
+            cells
+            and cells[0] in ("序号", "编号")
+            and any(re.search(r"牵头|配合|责任|负责", c) for c in cells)
+        ):
+            labels = cells
+            continue
         # isdecimal, not isdigit (int() refuses ① and ²); a row number is short (int() refuses 4300 digits).
         if len(cells) < 3 or not cells[0].isdecimal() or len(cells[0]) > 6:
             continue
-        name, assignment = cells[1], "，".join(cells[2:])
-        if name.endswith("行动") and is_assignment_group(assignment):
-            rows.setdefault(int(cells[0]), (name, assignment))
+        task = next((k for k in range(1, len(cells)) if cells[k].endswith("行动")), None)
+        if task is None:
+            continue
+        others = [k for k in range(1, len(cells)) if k != task]
+        if labels is not None and len(labels) == len(cells):
+            parts = [
+                f"{labels[k]}：{cells[k]}" if _LABEL.match(labels[k] + "：") else cells[k] for k in others
+            ]
+            assignment = "；".join(parts)
+        else:
+            assignment = "，".join(cells[k] for k in others)
+        if is_assignment_group(assignment):
+            rows.setdefault(int(cells[0]), (cells[task], assignment))
     return rows
 
 

@@ -194,6 +194,16 @@ _PAGE_NUMBER = re.compile(
     r"\d{1,4}\s*/\s*\d{1,4}|·\s*\d{1,4}\s*·)\s*$"
 )
 _PUBLIC_NOTE = re.compile(r"^\s*[(（]\s*此件[^)）]{0,12}[)）]\s*$")
+# A gazette's issue line, its table of contents and a site's name line.
+_ISSUE_LINE = re.compile(
+    r"^\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*第\s*[\d一二三四五六七八九十]+\s*期\s*(?:[(（][^)）]{0,12}[)）])?\s*$"
+)
+_CONTENTS = re.compile(r"^\s*目\s*录\s*$|^\s*【[^】]{2,12}】\s*$|…{3,}|\.{6,}|·{6,}")
+_SITE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:门户网站|政府网|政府网站|信息网|政务网|官网|网站)$")
+# The page's own title, as a browser tab shows it: 关于…的实施意见_淄博市人民政府 / … - 中国政府网
+_TAB_SUFFIX = re.compile(
+    r"\s*(?:_|\s-\s|——|｜)\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|门户网站|政府网|网站|网)\s*$"
+)
 
 
 def _is_chrome(line: str) -> bool:
@@ -338,27 +348,49 @@ def _split_signatures(line: str) -> list[str]:
     return [x for x in out if x.strip()]
 
 
+_DATE_HINT = re.compile(r"年|\d{4}")
 _GLUED_DEBRIS = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,}|={3,}|#{1,6})\s*")
 
 
+_ROW_START = re.compile(r"(?<=[^\d\s.．])(\d{1,3})\t")
+
+
+def _split_rows(line: str) -> list[str]:
+    """A table whose rows were joined (…健康知识普及行动2\t市卫健委牵头…): a row per line again."""
+    cuts, last = [], None
+    for m in _ROW_START.finditer(line):
+        number = int(m.group(1))
+        if last is None or number == last + 1:
+            cuts.append(m.start())
+            last = number
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
+
+
 def restore_lines(lines: list[str]) -> list[str]:
-    """Lines as the document wrote them: a long line is split at labels, chrome and numbered items."""
+    """Lines as the document wrote them: a line is split at table rows, signatures and numbered items
+    (a long one also at labels and chrome)."""
     out: list[str] = []
-    for line in lines:
-        if len(line) <= _LONG_LINE:
-            out.append(line)
-            continue
-        pieces = [q for p in _CHROME_SPLIT.split(line) if p is not None for q in _split_signatures(p)]
-        for piece in pieces:
-            if len(_META_PAIR.findall(piece)) >= 2 or _CRUMB_START.match(piece):
-                sub = _META_SPLIT.split(piece)
-            else:
-                sub = [piece]
-            for s in sub:
-                s = _GLUED_DEBRIS.sub(" ", s)
-                out.extend(
-                    strip_markdown(x).strip() for x in (_split_long(s) if len(s) > _LONG_LINE else [s])
-                )
+    for whole in lines:
+        for line in _split_rows(whole) if whole.count("\t") >= 4 else [whole]:
+            out.extend(_restore(line))
+    return out
+
+
+def _restore(line: str) -> list[str]:
+    if len(line) <= _LONG_LINE:
+        pieces = _split_signatures(line) if _DATE_HINT.search(line) else [line]
+        return [x for piece in pieces for x in (_split_long(piece) if _MARKER.search(piece, 1) else [piece])]
+    out: list[str] = []
+    for piece in (q for p in _CHROME_SPLIT.split(line) if p is not None for q in _split_signatures(p)):
+        sub = (
+            _META_SPLIT.split(piece)
+            if len(_META_PAIR.findall(piece)) >= 2 or _CRUMB_START.match(piece)
+            else [piece]
+        )
+        for s in sub:
+            s = _GLUED_DEBRIS.sub(" ", s)
+            out.extend(strip_markdown(x).strip() for x in (_split_long(s) if len(s) > _LONG_LINE else [s]))
     return out
 
 
@@ -441,11 +473,15 @@ def strip_page(lines: list[str]) -> Page:
             out[i] = rest
             removed += not rest
             continue
+        if head and (tab := _TAB_SUFFIX.search(line)) and tab.start() >= 6:
+            out[i] = line = line[: tab.start()]
         if (
             _is_chrome(line)
             or _MASTHEAD.match(line)
             or _PAGE_NUMBER.match(line)
             or _RUNNING_HEADER.match(line)
+            or _ISSUE_LINE.match(line)
+            or (head and (_CONTENTS.search(line) or _SITE_NAME.match(line)))
         ):
             out[i], removed = "", removed + 1
             continue

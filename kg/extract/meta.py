@@ -31,11 +31,13 @@ _MASTHEAD_GLUED = re.compile(rf"^([\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL})文件\s
 _BODY_START = re.compile(
     r"^(?:为|根据|按照|依据|当前|近年来|各[\u4e00-\u9fff]|一、|[(（]一[)）]|\d+[.、](?!\d))"
 )
+# The first words of a notice's addressees (各县（市、区）人民政府, 各有关单位, 各成员单位 …).
+ADDRESSEE_START = r"各(?:县|市|区|省|乡|镇|街道|有关|成员|相关|部门|委|直属|级|单位|盟|旗|州|办事处|开发区|园区|居委会|村|社区|处室|科室|司局)"
 # A title glued to the body that follows it (a copy that lost its line breaks).
 _TITLE_END = re.compile(
     r"(?:实施意见|实施方案|行动方案|工作方案|推进方案|意见|方案|规划|计划|纲要|办法|通知|[)）])"
     r"(?=为(?:深入|全面|认真|进一步|加快|更好|切实|推进|贯彻|落实|实施|做好|积极|大力|持续|扎实|推动|提高|保障|建设)"
-    r"|根据|按照|各[\u4e00-\u9fff（）()、，,]{1,60}[:：])"
+    r"|根据|按照|各[\u4e00-\u9fff（）()、，,]{1,60}[:：]|一、|[(（]一[)）]|" + ADDRESSEE_START + ")"
 )
 _NATIONAL_ISSUER = re.compile(r"^(?:国务院|中共中央|国家|全国|健康中国行动推进委员会|中华人民共和国)")
 _HEADER_LINES = 12
@@ -48,18 +50,40 @@ def _header(lines: list[str]) -> list[str]:
         line = collapse_spaces(raw)
         if not line:
             continue
-        if _BODY_START.match(line) or (HEADING_RE.match(line) and header):
-            break
-        glued = _TITLE_END.search(line)
-        if glued:
-            header.append(line[: glued.end()])
-            break
-        if len(line) > 60 or line.endswith("。"):
-            break
-        header.append(line)
+        for piece in _around_doc_numbers(line):
+            if _BODY_START.match(piece) or (HEADING_RE.match(piece) and header):
+                return header
+            glued = _TITLE_END.search(piece)
+            if glued:
+                header.append(piece[: glued.end()])
+                return header
+            if len(piece) > 60 or piece.endswith("。"):
+                return header
+            header.append(piece)
         if len(header) >= _HEADER_LINES:
             break
     return header
+
+
+def _around_doc_numbers(line: str) -> list[str]:
+    """A heading line cut before and after each 文号 it holds (淄政发〔2021〕5号一、总体要求…)."""
+    pieces, pos = [], 0
+    for _, _, a, b in find_doc_numbers(line):
+        pieces += [line[pos:a], line[a:b]]
+        pos = b
+    pieces.append(line[pos:])
+    return [p.strip() for p in pieces if p.strip()]
+
+
+def _add_title_part(parts: list[str], part: str) -> None:
+    """Add a title line, unless it repeats the title so far (a page heading above the document's own)."""
+    acc = re.sub(r"\s", "", "".join(parts))
+    new = re.sub(r"\s", "", part)
+    if acc and len(new) >= 6 and acc.endswith(new):
+        return
+    if acc and len(acc) >= 6 and new.endswith(acc):
+        parts.clear()
+    parts.append(part)
 
 
 def _heading_fields(header: list[str]) -> dict:
@@ -87,12 +111,27 @@ def _heading_fields(header: list[str]) -> dict:
             continue
         if re.match(r"^[(（][^)）]*[)）]$", line) and not re.search(r"\d{4}", line):
             continue  # (此件公开发布), （征求意见稿）
-        out["title"].append(line)
+        _add_title_part(out["title"], line)
     while len(out["title"]) > 1 and len(out["title"][0]) <= 8 and not _TITLE_WORDS.search(out["title"][0]):
         out["title"].pop(0)
+    out["title"] = _without_repeat(out["title"])
     return out
 
 
+def _without_repeat(parts: list[str]) -> list[str]:
+    """A title written twice in a row (the page's heading, then the document's own, split differently):
+    the fuller of the two."""
+    for k in range(1, len(parts)):
+        first, second = "".join(parts[:k]), "".join(parts[k:])
+        a, b = re.sub(r"\s", "", first), re.sub(r"\s", "", second)
+        if len(b) >= 6 and a.endswith(b):
+            return parts[:k]
+        if len(a) >= 6 and b.endswith(a):
+            return parts[k:]
+    return parts
+
+
+_DATE_HINT = re.compile(r"\d|年")
 _SIGNATURE_DATE_WINDOW = 3  # lines after the issuer's name in which its date is looked for
 
 
@@ -100,7 +139,7 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     """(issuer, date) of the signature: an issuer line followed by a date line, or a lone date line."""
     lone = None
     for i, raw in enumerate(lines):
-        if "日" not in raw and "-" not in raw and "曰" not in raw and "号" not in raw:
+        if not _DATE_HINT.search(raw):
             continue
         line = collapse_spaces(raw)
         iso = is_date_line(line)

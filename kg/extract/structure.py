@@ -15,7 +15,7 @@ from kg.text import CN_NUM, HEADING_RE, ITEM_RE, Paragraph, cn_number, is_headin
 
 _TASK_HEADING = re.compile(
     r"任务|主要行动|重大行动|专项行动|行动内容|重点工作|主要内容|工作内容|具体措施|工作措施|主要措施|重点措施|"
-    r"重点领域|重大工程|工作重点|实施路径|推进措施|行动$"
+    r"重点领域|重大工程|工作重点|实施路径|推进措施|工作安排|总体安排|行动$"
 )
 _SAFEGUARD_HEADING = re.compile(
     r"保障|组织实施|实施保障|工作要求|组织领导|工作步骤|实施步骤|进度安排|考核|监测评估"
@@ -212,11 +212,17 @@ def _task_actions(paras: tuple[Paragraph, ...]) -> list[ActionBlock]:
     return level1
 
 
-def action_blocks(sections: list[Section], preamble: list[Paragraph]) -> list[ActionBlock]:
+_WORK_POINTS = re.compile(r"要点|任务清单|重点工作|工作任务|任务分工")
+
+
+def action_blocks(
+    sections: list[Section], preamble: list[Paragraph], *, title: str | None = None
+) -> list[ActionBlock]:
     """The numbered actions: the items of the task section(s), at the level the plan puts them.
 
     Without a recognisable task heading: top-level headings named …行动 (a plan whose sections
-    are its actions), else numbered items anywhere outside safeguard sections named …行动.
+    are its actions), the sections of a 工作要点 (by its `title`), else numbered items anywhere
+    outside safeguard sections named …行动.
     """
     found: list[ActionBlock] = []
     for s in sections:
@@ -232,8 +238,8 @@ def action_blocks(sections: list[Section], preamble: list[Paragraph]) -> list[Ac
     if len(top) >= 3:
         return _renumber(top)
     others = [s for s in sections if s.kind == "other"]
-    if len(others) >= 2 and len(others) == len(sections) and not any("行动" in s.title for s in others):
-        # A plan whose top-level sections are its tasks (a 工作要点: 一、健全工作机制 二、…).
+    if others and title and _WORK_POINTS.search(title):
+        # A list of tasks whose top-level sections are the tasks (a 工作要点: 一、健全工作机制 二、…).
         return [
             ActionBlock(
                 k, s.title, "\n".join([s.title, *(p.text for p in s.paragraphs)]), s.paragraphs, "dun"
