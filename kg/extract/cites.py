@@ -16,8 +16,12 @@ from kg.records import Citation
 from kg.text import Paragraph
 
 _TITLE = re.compile(r"《([^《》]{2,80})》|«([^«»]{2,80})»")
-_BASIS_BEFORE = re.compile(r"贯彻|落实|根据|依据|依照|遵照|按照|结合|实施|执行")
-_BASIS_AFTER = re.compile(r"^(?:[（(][^）)]*[）)])?\s*(?:等)?(?:相关|有关)?(?:文件)?(?:精神|要求|部署|规定)")
+_BASIS_BEFORE = re.compile(r"贯彻|落实|根据|依据|依照|遵照|遵循|按照|结合|实施|执行|围绕|对照")
+_BASIS_AFTER = re.compile(
+    r"^(?:[（(][^）)]*[）)])?\s*(?:的通知|的意见|的决定)?\s*(?:等)?(?:相关|有关)?(?:文件)?(?:精神|要求|部署|规定)"
+)
+# A clause that continues the one before it (…《A》和《B》，以及省委、省政府《C》): it shares its verb.
+_CONTINUES = re.compile(r"\s*(?:以及|及|和|与|并|还有|同时)")
 _CLAUSE_BOUNDARY = re.compile(r"[，,。；;！？!?：:]")
 _ISSUER_BEFORE = re.compile(
     r"([\u4e00-\u9fff]{0,16}?(?:人民政府办公室|人民政府办公厅|人民政府|国务院办公厅|国务院|委员会))(?:关于)?$"
@@ -64,6 +68,10 @@ def extract_cites(paras: list[Paragraph]) -> tuple[Citation, ...]:
             # Titles listed together (《A》、《B》和《C》) share the clause's verb.
             v = bisect_left(verb_starts, clause_start)
             verb_before = v < len(verb_starts) and verb_ends[v] <= m.start()
+            if not verb_before and k >= 0 and _CONTINUES.match(text, clause_start):
+                previous = boundaries[k - 1] if k >= 1 else 0
+                v = bisect_left(verb_starts, previous)
+                verb_before = v < len(verb_starts) and verb_ends[v] <= clause_start
             if not (verb_before or _BASIS_AFTER.match(_skip_titles(after))):
                 continue
             if title not in similar and len(similar) >= _MAX_TITLES:

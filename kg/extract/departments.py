@@ -125,9 +125,21 @@ def is_assignment_group(text: str) -> bool:
     return org_like / len(pairs) >= 0.6
 
 
+_OPEN_AT_END = re.compile(r"[(（〔\[【](?=[^(（〔\[【)）〕\]】]*$)")
+
+
 def inline_group_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the assignment groups written inside an action's text, in order."""
-    return [(a, b) for a, b in bracket_groups(text) if is_assignment_group(text[a:b])]
+    """(start, end) of the assignment groups written inside an action's text, in order; a group
+    left open at the end (a page opening cut inside （责任单位：…) counts as far as it goes."""
+    spans = [(a, b) for a, b in bracket_groups(text) if is_assignment_group(text[a:b])]
+    tail = _OPEN_AT_END.search(text, spans[-1][1] if spans else 0)
+    if (
+        tail
+        and _LABEL.search(text, tail.start() + 1, tail.start() + 8)
+        and is_assignment_group(text[tail.start() :] + "）")
+    ):
+        spans.append((tail.start(), len(text)))
+    return spans
 
 
 def inline_groups(text: str) -> list[str]:

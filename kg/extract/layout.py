@@ -352,7 +352,7 @@ _DATE_HINT = re.compile(r"年|\d{4}")
 _GLUED_DEBRIS = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,}|={3,}|#{1,6})\s*")
 
 
-_ROW_START = re.compile(r"(?<=[^\d\s.．])(\d{1,3})\t")
+_ROW_START = re.compile(r"(?<=[^\d.．\t])(\d{1,3})\t")
 
 
 def _split_rows(line: str) -> list[str]:
