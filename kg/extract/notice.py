@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from kg.extract.dates import DATE, parse_date
 
 NOTICE_TITLE = re.compile(
-    r"(?:关于\s*)?(?:印\s*发|转\s*发|批\s*转|下\s*发|颁\s*发|印\s*送|发\s*布)\s*(?P<what>[^。；;]{2,120}?)\s*的\s*通\s*知"
+    r"(?:关于\s*)?(?:印\s*发|转\s*发|批\s*转|下\s*发|颁\s*发|印\s*送|发\s*布)\s*(?P<what>(?:(?!印\s*发)[^。；;]){2,120}?)\s*的\s*通\s*知"
 )
 ISSUER_TAIL = (
     r"(?:国务院办公厅|国务院|人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|行政公署办公室|行政公署|"
