@@ -13,10 +13,14 @@ Categories scored per document:
   matched one to one with fuzzy indicator names (see :func:`names_match`); the second restricted to
   targets whose comparator is not ``qualitative``.
 * ``cites``: recall of gold cites (precision reported for information).
-* ``plan``: per-field correctness of title, doc_number, issuer, region, level, province, date.
+* ``plan``: per-field correctness of title, doc_number, issuer, region, level, date (``title`` also
+  accepts the gold ``title_short`` and ``plan_title``, the plan inside a 印发 notice).
+* ``province``: the plan's province, reported apart from the plan fields.
 
 P/R/F1 are ``None`` when neither side has anything in a category; when only one side does, the
-undefined ratio is 0.0. ``evaluate`` micro-averages the counts over documents.
+undefined ratio is 0.0. ``evaluate`` micro-averages the counts over documents, over all of them and
+per document class (the gold ``class`` list: a document counts in each of its classes). A document
+the extractor refused (an ``ExtractionError``) is scored as having no prediction and counted as refused.
 
 Nothing in this module runs at import time, and ``kg.extract`` is imported only when ``main`` has
 to run the extractor itself.
@@ -35,7 +39,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-PLAN_FIELDS = ("title", "doc_number", "issuer", "region", "level", "province", "date")
+PLAN_FIELDS = ("title", "doc_number", "issuer", "region", "level", "date")
+UNCLASSIFIED = "unclassified"  # the class of a gold document without a ``class`` list
 PRF_CATEGORIES = ("actions", "assignments", "targets", "targets_quantitative")
 
 NAME_RATIO = 0.75  # SequenceMatcher ratio above which two indicator names match
@@ -347,8 +352,8 @@ def _score_plan(pred: dict, gold: dict) -> dict[str, Any]:
             continue
         p_val = pp.get(f)
         accepted = {normalize(g_val)}
-        if f == "title" and gp.get("title_short"):
-            accepted.add(normalize(gp["title_short"]))
+        if f == "title":
+            accepted |= {normalize(gp[k]) for k in ("title_short", "plan_title") if gp.get(k)}
         if f == "issuer" and gp.get("issuer_inferred") is True and p_val is None:
             ok = True
         else:
@@ -367,6 +372,20 @@ def _score_plan(pred: dict, gold: dict) -> dict[str, Any]:
     }
 
 
+def _score_province(pred: dict, gold: dict) -> dict[str, Any]:
+    g_val = (gold.get("plan") or {}).get("province")
+    p_val = (pred.get("plan") or {}).get("province")
+    if g_val is None or normalize(g_val) == "":
+        return {"correct": 0, "scored": 0, "missed": [], "spurious": []}
+    ok = p_val is not None and normalize(p_val) == normalize(g_val)
+    return {
+        "correct": int(ok),
+        "scored": 1,
+        "missed": [] if ok else [f"province: pred={p_val!r} gold={g_val!r}"],
+        "spurious": [],
+    }
+
+
 # --------------------------------------------------------------------------- documents
 
 
@@ -380,6 +399,7 @@ def score_document(pred: dict, gold: dict) -> dict[str, Any]:
         "targets_quantitative": _score_targets(pred, gold, quantitative_only=True),
         "cites": _score_cites(pred, gold),
         "plan": _score_plan(pred, gold),
+        "province": _score_province(pred, gold),
     }
 
 
@@ -428,15 +448,43 @@ def _sum_overall(docs: Iterable[dict]) -> dict[str, Any]:
     correct = sum(d["plan"]["correct"] for d in docs)
     scored = sum(d["plan"]["scored"] for d in docs)
     overall["plan"] = {"correct": correct, "scored": scored, "accuracy": correct / scored if scored else None}
+    correct = sum(d["province"]["correct"] for d in docs)
+    scored = sum(d["province"]["scored"] for d in docs)
+    overall["province"] = {
+        "correct": correct,
+        "scored": scored,
+        "accuracy": correct / scored if scored else None,
+    }
     return overall
 
 
-def evaluate(preds: list[dict], gold_dir: str | Path) -> dict[str, Any]:
+def classes_of(gold: dict) -> list[str]:
+    """The gold document's classes (its ``class`` list, or a single string), else ``[UNCLASSIFIED]``."""
+    return [str(c) for c in _as_list(gold.get("class"))] or [UNCLASSIFIED]
+
+
+def _by_class(documents: list[dict]) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[dict]] = {}
+    for d in documents:
+        for c in d["classes"]:
+            groups.setdefault(c, []).append(d)
+    return {
+        c: {"documents": len(docs), "refused": sum(bool(d["refused"]) for d in docs), **_sum_overall(docs)}
+        for c, docs in sorted(groups.items())
+    }
+
+
+def evaluate(preds: list[dict], gold_dir: str | Path, refused: list[dict] | None = None) -> dict[str, Any]:
     """Score every prediction that has a gold file; gold files without a prediction count as all missed.
 
-    Returns ``{"gold_dir", "documents": [...], "unscored": [...], "overall": {...}}``; each document
-    result carries ``missing_pred`` (True when the document had no prediction).
+    ``refused`` lists the documents the extractor refused (``{"file", "reason"}``); they are scored
+    as having no prediction. Returns ``{"gold_dir", "documents": [...], "unscored": [...],
+    "refused": {"count", "files"}, "overall": {...}, "by_class": {class: {...}}}``; each document
+    result carries ``missing_pred`` (True when the document had no prediction), ``refused`` (the
+    extractor's reason, or None) and ``classes``.
     """
+    refused = list(refused or [])
+    reasons = {_stem(r["file"]): r["reason"] for r in refused}
     gold = load_gold(gold_dir)
     by_stem: dict[str, dict] = {}
     unscored: list[str] = []
@@ -453,6 +501,8 @@ def evaluate(preds: list[dict], gold_dir: str | Path) -> dict[str, Any]:
         p = by_stem.get(stem)
         result = score_document(p if p is not None else _empty_pred(g.get("file") or stem), g)
         result["missing_pred"] = p is None
+        result["refused"] = reasons.get(stem) if p is None else None
+        result["classes"] = classes_of(g)
         if p is None:
             # All missed, including the inferred issuer a null prediction would otherwise get right.
             plan = result["plan"]
@@ -465,7 +515,9 @@ def evaluate(preds: list[dict], gold_dir: str | Path) -> dict[str, Any]:
         "gold_dir": str(gold_dir),
         "documents": documents,
         "unscored": unscored,
+        "refused": {"count": len(refused), "files": refused},
         "overall": _sum_overall(documents),
+        "by_class": _by_class(documents),
     }
 
 
@@ -491,16 +543,10 @@ def _row(label: str, d: dict) -> list[str]:
     ]
 
 
-def format_report(report: dict) -> str:
-    """A fixed-width table: one row per document, then OVERALL."""
-    rows = []
-    for d in report["documents"]:
-        label = _stem(d.get("file") or "?")
-        if d.get("missing_pred"):
-            label += " *"
-        rows.append(_row(label, d))
-    rows.append(_row("OVERALL", report["overall"]))
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(_COLUMNS)]
+def _table(columns: tuple[str, ...], body: list[list[str]], total: list[str]) -> list[str]:
+    """Fixed-width lines: the header, a rule, the body rows, a rule and the total row."""
+    rows = [*body, total]
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
 
     def line(cells: Iterable[str]) -> str:
         cells = list(cells)
@@ -509,7 +555,24 @@ def format_report(report: dict) -> str:
         return "  ".join([first, *rest])
 
     sep = "  ".join("-" * w for w in widths)
-    out = [line(_COLUMNS), sep, *(line(r) for r in rows[:-1]), sep, line(rows[-1])]
+    return [line(columns), sep, *(line(r) for r in body), sep, line(total)]
+
+
+def _ratio_cell(d: dict) -> str:
+    return f"{d['correct']}/{d['scored']}"
+
+
+def format_report(report: dict) -> str:
+    """A fixed-width table: one row per document, then OVERALL; province, refused and unscored below."""
+    rows = []
+    for d in report["documents"]:
+        label = _stem(d.get("file") or "?")
+        if d.get("refused"):
+            label += " !"
+        elif d.get("missing_pred"):
+            label += " *"
+        rows.append(_row(label, d))
+    out = _table(_COLUMNS, rows, _row("OVERALL", report["overall"]))
     o = report["overall"]
     out.append("")
     out.append(
@@ -520,19 +583,44 @@ def format_report(report: dict) -> str:
         )
         + f"; cites precision {_fmt(o['cites']['precision'])}"
     )
-    if any(d.get("missing_pred") for d in report["documents"]):
+    if "province" in o:
+        out.append(f"province: {_ratio_cell(o['province'])} (not among the plan fields)")
+    refused = report.get("refused") or {"count": 0, "files": []}
+    out.append(f"refused by the extractor: {refused['count']}")
+    out.extend(f"! {r['file']}: {r['reason']}" for r in refused["files"])
+    if any(d.get("missing_pred") and not d.get("refused") for d in report["documents"]):
         out.append("* no prediction for this document (scored as all missed)")
     if report.get("unscored"):
         out.append("unscored (no gold): " + ", ".join(report["unscored"]))
     return "\n".join(out)
 
 
+_CLASS_COLUMNS = ("class", "docs", "refused", *_COLUMNS[1:], "province")
+
+
+def format_by_class(report: dict) -> str:
+    """A fixed-width table: one row per document class (a document counts in each of its classes)."""
+
+    def row(label: str, d: dict, n: int, refused: int) -> list[str]:
+        return [label, str(n), str(refused), *_row(label, d)[1:], _ratio_cell(d["province"])]
+
+    body = [row(c, d, d["documents"], d["refused"]) for c, d in report["by_class"].items()]
+    n_refused = sum(bool(d.get("refused")) for d in report["documents"])
+    total = row("OVERALL", report["overall"], len(report["documents"]), n_refused)
+    return "\n".join(_table(_CLASS_COLUMNS, body, total))
+
+
 def format_details(report: dict) -> str:
     """Missed and spurious items per document and category."""
     out = []
     for d in report["documents"]:
-        out.append(f"== {d.get('file')}" + (" (no prediction)" if d.get("missing_pred") else ""))
-        for cat in (*PRF_CATEGORIES, "cites", "plan"):
+        if d.get("refused"):
+            out.append(f"== {d.get('file')} (refused: {d['refused']})")
+        else:
+            out.append(f"== {d.get('file')}" + (" (no prediction)" if d.get("missing_pred") else ""))
+        for cat in (*PRF_CATEGORIES, "cites", "plan", "province"):
+            if cat not in d:
+                continue
             missed, spurious = d[cat]["missed"], d[cat]["spurious"]
             if not missed and not spurious:
                 continue
@@ -545,18 +633,24 @@ def format_details(report: dict) -> str:
 # --------------------------------------------------------------------------- command line
 
 
-def _extract_plans(plans_dir: Path) -> list[dict]:
+def _extract_plans(plans_dir: Path) -> tuple[list[dict], list[dict]]:
+    """The extractor's records of every ``*.txt`` in the folder, and the files it refused with why."""
+    from kg.errors import ExtractionError
     from kg.extract import extract_file  # lazy: the extractor is optional for scoring a --pred file
 
-    preds = []
+    preds, refused = [], []
     for path in sorted(plans_dir.glob("*.txt")):
-        rec = extract_file(path)
+        try:
+            rec = extract_file(path)
+        except ExtractionError as exc:
+            refused.append({"file": path.name, "reason": exc.reason})
+            continue
         if not isinstance(rec, dict):
             from kg.records import to_gold_json
 
             rec = to_gold_json(rec)
         preds.append(rec)
-    return preds
+    return preds, refused
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -568,7 +662,12 @@ def _build_parser() -> argparse.ArgumentParser:
         "--pred", help="JSON array as printed by `kg extract --json` (default: run the extractor)"
     )
     ap.add_argument("--plans", default="data/plans", help="plans to extract when --pred is omitted")
-    ap.add_argument("--json", action="store_true", help="print the report as JSON")
+    ap.add_argument(
+        "--json", action="store_true", help="print the report as JSON (with by_class and refused)"
+    )
+    ap.add_argument(
+        "--by-class", action="store_true", help="also print the scores per document class (the gold `class`)"
+    )
     ap.add_argument("--details", action="store_true", help="also print missed/spurious items per document")
     return ap
 
@@ -576,6 +675,7 @@ def _build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     gold_dir = Path(args.gold)
+    refused: list[dict] = []
     if not gold_dir.is_dir():
         print(f"kg eval: gold directory not found: {gold_dir}", file=sys.stderr)
         return 2
@@ -592,12 +692,15 @@ def main(argv: list[str] | None = None) -> int:
         if not plans_dir.is_dir():
             print(f"kg eval: plans directory not found: {plans_dir}", file=sys.stderr)
             return 2
-        preds = _extract_plans(plans_dir)
-    report = evaluate(preds, gold_dir)
+        preds, refused = _extract_plans(plans_dir)
+    report = evaluate(preds, gold_dir, refused)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         print(format_report(report))
+        if args.by_class:
+            print()
+            print(format_by_class(report))
         if args.details:
             print()
             print(format_details(report))

@@ -122,15 +122,19 @@ def test_gold_against_itself_counts():
     assert [by[k]["targets"]["tp"] for k in sorted(by)] == [59, 1, 62, 6, 94]
     assert [by[k]["targets_quantitative"]["tp"] for k in sorted(by)] == [39, 1, 55, 5, 75]
     assert [by[k]["cites"]["found"] for k in sorted(by)] == [3, 5, 1, 2, 4]
-    assert [by[k]["plan"]["scored"] for k in sorted(by)] == [7, 6, 7, 6, 4]
+    # plan fields: title, doc_number, issuer, region, level, date where the gold has them; province apart
+    assert [by[k]["plan"]["scored"] for k in sorted(by)] == [6, 5, 6, 5, 3]
+    assert [by[k]["province"]["scored"] for k in sorted(by)] == [1, 1, 1, 1, 1]
     o = r["overall"]
     assert (o["actions"]["tp"], o["actions"]["f1"]) == (87, 1.0)
     assert (o["assignments"]["tp"], o["assignments"]["f1"]) == (601, 1.0)
     assert (o["targets"]["tp"], o["targets"]["f1"]) == (222, 1.0)
     assert (o["targets_quantitative"]["tp"], o["targets_quantitative"]["f1"]) == (175, 1.0)
     assert (o["cites"]["found"], o["cites"]["gold"], o["cites"]["recall"]) == (15, 15, 1.0)
-    assert (o["plan"]["correct"], o["plan"]["scored"], o["plan"]["accuracy"]) == (30, 30, 1.0)
+    assert (o["plan"]["correct"], o["plan"]["scored"], o["plan"]["accuracy"]) == (25, 25, 1.0)
+    assert (o["province"]["correct"], o["province"]["scored"]) == (5, 5)
     assert r["unscored"] == []
+    assert r["refused"] == {"count": 0, "files": []}
     assert not any(d["missing_pred"] for d in r["documents"])
 
 
@@ -418,7 +422,7 @@ def test_plan_issuer_null_accepted_when_inferred():
     p["plan"]["issuer"] = None
     r = score_document(p, g)
     assert r["plan"]["fields"]["issuer"] is True
-    assert (r["plan"]["correct"], r["plan"]["scored"], r["plan"]["accuracy"]) == (6, 6, 1.0)
+    assert (r["plan"]["correct"], r["plan"]["scored"], r["plan"]["accuracy"]) == (5, 5, 1.0)
     p["plan"]["issuer"] = "淄博市人民政府办公室"
     assert score_document(p, g)["plan"]["fields"]["issuer"] is False
 
@@ -429,7 +433,7 @@ def test_plan_issuer_null_wrong_when_written():
     p["plan"]["issuer"] = None
     r = score_document(p, g)
     assert r["plan"]["fields"]["issuer"] is False
-    assert (r["plan"]["correct"], r["plan"]["scored"]) == (6, 7)
+    assert (r["plan"]["correct"], r["plan"]["scored"]) == (5, 6)
     assert r["plan"]["missed"] == ["issuer: pred=None gold='晋城市人民政府'"]
 
 
@@ -440,9 +444,7 @@ def test_plan_title_either_form_and_normalized_fields():
     p["plan"]["doc_number"] = "嘉政发[２０２３]27号"
     p["plan"]["level"] = "Township"
     r = score_document(p, g)
-    assert r["plan"]["fields"] == dict.fromkeys(
-        ("title", "doc_number", "issuer", "region", "level", "province"), True
-    )
+    assert r["plan"]["fields"] == dict.fromkeys(("title", "doc_number", "issuer", "region", "level"), True)
     p["plan"]["title"] = "关于推进健康沁水建设的实施方案"
     assert score_document(p, g)["plan"]["fields"]["title"] is False
 
@@ -452,7 +454,7 @@ def test_plan_fields_with_null_gold_are_not_scored():
     p = copy.deepcopy(g)
     p["plan"].update(doc_number="长政发〔2020〕1号", issuer="长春市人民政府", date="2020-01-01")
     r = score_document(p, g)
-    assert set(r["plan"]["fields"]) == {"title", "region", "level", "province"}
+    assert set(r["plan"]["fields"]) == {"title", "region", "level"}
     assert r["plan"]["accuracy"] == 1.0
 
 
@@ -479,7 +481,7 @@ def test_evaluate_missing_and_unscored():
     assert (o["assignments"]["tp"], o["assignments"]["fn"]) == (72, 601 - 72)
     assert o["assignments"]["precision"] == 1.0
     assert o["cites"]["recall"] == pytest.approx(3 / 15)
-    assert (o["plan"]["correct"], o["plan"]["scored"]) == (7, 30)
+    assert (o["plan"]["correct"], o["plan"]["scored"]) == (6, 25)
 
 
 def test_evaluate_matches_by_stem_and_ignores_duplicates():
@@ -502,9 +504,11 @@ def test_format_report():
     assert "OVERALL" in text
     lines = text.splitlines()
     overall = next(line for line in lines if line.startswith("OVERALL"))
-    assert overall.split() == ["OVERALL", "1.000", "1.000", "1.000", "1.000", "1.000", "30/30"]
+    assert overall.split() == ["OVERALL", "1.000", "1.000", "1.000", "1.000", "1.000", "25/25"]
     row001 = next(line for line in lines if line.startswith("001_"))
-    assert row001.split() == ["001_e3cc1c46042f0e3f", "1.000", "-", "1.000", "1.000", "1.000", "6/6"]
+    assert row001.split() == ["001_e3cc1c46042f0e3f", "1.000", "-", "1.000", "1.000", "1.000", "5/5"]
+    assert "province: 5/5 (not among the plan fields)" in lines
+    assert "refused by the extractor: 0" in lines
     for stem in STEMS:
         assert stem in text
     # fixed width: the table rows are equally long
@@ -543,7 +547,7 @@ def test_main_default_gold_is_relative_to_cwd(tmp_path, capsys, monkeypatch):
     pred_file = tmp_path / "pred.json"
     pred_file.write_text(json.dumps(all_gold(), ensure_ascii=False), encoding="utf-8")
     assert main(["--pred", str(pred_file)]) == 0
-    assert "30/30" in capsys.readouterr().out
+    assert "25/25" in capsys.readouterr().out
 
 
 def test_main_runs_the_extractor_lazily(tmp_path, capsys, monkeypatch):
@@ -597,7 +601,8 @@ def test_main_runs_the_extractor_lazily(tmp_path, capsys, monkeypatch):
     doc = next(d for d in report["documents"] if d["file"] == g["file"])
     assert (doc["actions"]["tp"], doc["actions"]["fn"]) == (1, 18)
     assert (doc["assignments"]["tp"], doc["assignments"]["fp"]) == (4, 0)
-    assert doc["plan"]["correct"] == 7
+    assert doc["plan"]["correct"] == 6
+    assert doc["province"]["correct"] == 1
 
 
 def test_main_bad_inputs(tmp_path, capsys):
@@ -618,3 +623,121 @@ def test_module_import_has_no_extractor_dependency():
         check=True,
     )
     assert out.stdout.strip() == "False"
+
+
+# --------------------------------------------------------------------------- plan_title, province, classes, refused
+
+
+def test_plan_title_accepted_as_title():
+    # a 印发 notice: the gold title is the notice's, plan_title the attached plan's own title
+    g = gold("000")
+    g["plan"].update(title="晋城市人民政府关于印发《健康晋城行动方案》的通知", plan_title="健康晋城行动方案")
+    p = copy.deepcopy(g)
+    p["plan"]["title"] = "健康晋城行动方案"
+    assert score_document(p, g)["plan"]["fields"]["title"] is True
+    p["plan"]["title"] = "健康晋城行动"
+    r = score_document(p, g)
+    assert r["plan"]["fields"]["title"] is False
+    assert r["plan"]["missed"] == [
+        "title: pred='健康晋城行动' gold='晋城市人民政府关于印发《健康晋城行动方案》的通知'"
+    ]
+
+
+def test_province_is_scored_apart_from_the_plan_fields():
+    g = gold("002")
+    p = copy.deepcopy(g)
+    p["plan"]["province"] = "山西省"
+    r = score_document(p, g)
+    assert (r["plan"]["correct"], r["plan"]["scored"]) == (6, 6)
+    assert (r["province"]["correct"], r["province"]["scored"]) == (0, 1)
+    assert r["province"]["missed"] == ["province: pred='山西省' gold='山东省'"]
+
+
+def _classed_gold_dir(tmp_path: Path) -> Path:
+    """Three gold documents: 000 as breadcrumb, 002 as combined notice+gazette, 004 without a class."""
+    out = tmp_path / "gold"
+    out.mkdir()
+    for prefix, classes in (
+        ("000", ["breadcrumb"]),
+        ("002", ["combined", "notice", "gazette"]),
+        ("004", None),
+    ):
+        g = gold(prefix)
+        if classes:
+            g["class"] = classes
+        (out / f"{prefix}.json").write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_by_class_counts_a_document_in_each_of_its_classes(tmp_path):
+    gold_dir = _classed_gold_dir(tmp_path)
+    p2 = gold("002")
+    p2["actions"] = [a for a in p2["actions"] if a["ordinal"] != 1]
+    r = evaluate([gold("000"), p2], gold_dir)  # no prediction for 004
+    by = r["by_class"]
+    assert list(by) == ["breadcrumb", "combined", "gazette", "notice", "unclassified"]
+    assert [by[c]["documents"] for c in by] == [1, 1, 1, 1, 1]
+    assert (by["breadcrumb"]["actions"]["tp"], by["breadcrumb"]["actions"]["fn"]) == (19, 0)
+    for c in ("combined", "gazette", "notice"):
+        assert (by[c]["actions"]["tp"], by[c]["actions"]["fn"]) == (14, 1)
+        assert by[c]["assignments"]["fn"] == 10  # action 1 of 002: 1 lead + 9 participants
+    assert (by["unclassified"]["actions"]["tp"], by["unclassified"]["actions"]["fn"]) == (0, 16)
+    assert (by["unclassified"]["plan"]["correct"], by["unclassified"]["plan"]["scored"]) == (0, 3)
+    assert all(by[c]["refused"] == 0 for c in by)
+    assert (r["overall"]["actions"]["tp"], r["overall"]["actions"]["fn"]) == (33, 17)
+
+
+def test_main_by_class_table_and_json(tmp_path, capsys):
+    gold_dir = _classed_gold_dir(tmp_path)
+    pred_file = tmp_path / "pred.json"
+    pred_file.write_text(
+        json.dumps([gold("000"), gold("002"), gold("004")], ensure_ascii=False), encoding="utf-8"
+    )
+    assert main(["--gold", str(gold_dir), "--pred", str(pred_file), "--by-class"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    row = next(line for line in lines if line.startswith("combined "))
+    assert row.split() == ["combined", "1", "0", "1.000", "1.000", "1.000", "1.000", "1.000", "6/6", "1/1"]
+    total = [line for line in lines if line.startswith("OVERALL")][-1]
+    assert total.split() == ["OVERALL", "3", "0", "1.000", "1.000", "1.000", "1.000", "1.000", "15/15", "3/3"]
+    assert main(["--gold", str(gold_dir), "--pred", str(pred_file), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert sorted(report["by_class"]) == ["breadcrumb", "combined", "gazette", "notice", "unclassified"]
+    assert report["by_class"]["notice"]["plan"] == {"correct": 6, "scored": 6, "accuracy": 1.0}
+    assert report["refused"] == {"count": 0, "files": []}
+
+
+def test_refused_documents_are_counted_not_fatal(tmp_path, capsys):
+    # the real extractor on a seed, an empty file and a binary file: two refusals, the seed scored
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    g1 = gold("001")
+    (plans / g1["file"]).write_bytes(
+        (Path(__file__).resolve().parents[1] / "data" / "plans" / g1["file"]).read_bytes()
+    )
+    (plans / "998_binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (plans / "999_empty.txt").write_text("", encoding="utf-8")
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "001.json").write_text(json.dumps(g1, ensure_ascii=False), encoding="utf-8")
+    empty_gold = dict(copy.deepcopy(g1), file="999_empty.txt", **{"class": ["oneline"]})
+    (gold_dir / "999.json").write_text(json.dumps(empty_gold, ensure_ascii=False), encoding="utf-8")
+
+    assert main(["--gold", str(gold_dir), "--plans", str(plans), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["refused"]["count"] == 2
+    assert [f["file"] for f in report["refused"]["files"]] == ["998_binary.txt", "999_empty.txt"]
+    assert report["refused"]["files"][1]["reason"] == "empty file"
+    docs = {d["file"]: d for d in report["documents"]}
+    assert docs["999_empty.txt"]["refused"] == "empty file"
+    assert docs["999_empty.txt"]["missing_pred"] is True
+    assert (docs["999_empty.txt"]["actions"]["tp"], docs["999_empty.txt"]["actions"]["fn"]) == (0, 18)
+    assert docs[g1["file"]]["refused"] is None
+    assert docs[g1["file"]]["missing_pred"] is False
+    assert report["by_class"]["oneline"]["refused"] == 1
+    assert report["by_class"]["unclassified"]["refused"] == 0
+
+    assert main(["--gold", str(gold_dir), "--plans", str(plans)]) == 0
+    out = capsys.readouterr().out
+    assert "refused by the extractor: 2" in out
+    assert "! 999_empty.txt: empty file" in out
+    assert "999_empty !" in out  # the document row is marked

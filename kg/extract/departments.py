@@ -201,9 +201,8 @@ def annex_rows(lines: list[str]) -> dict[int, tuple[str, str]]:
             continue
         others = [k for k in range(1, len(cells)) if k != task]
         if labels is not None and len(labels) == len(cells):
-            parts = [
-                f"{labels[k]}：{cells[k]}" if _LABEL.match(labels[k] + "：") else cells[k] for k in others
-            ]
+            # Only a column whose label says the role (牵头单位, 配合单位) labels its cells.
+            parts = [f"{labels[k]}：{cells[k]}" if _label_role(labels[k]) else cells[k] for k in others]
             assignment = "；".join(parts)
         else:
             assignment = "，".join(cells[k] for k in others)

@@ -269,7 +269,7 @@ SECTION_TITLE = re.compile(
 _GRADE = re.compile(r"[\u4e00-\u9fff]?级")
 
 
-def _split_long(line: str) -> list[str]:
+def _split_long(line: str, last: dict[str, int] | None = None) -> list[str]:
     """Break a line that holds many of the document's lines before the numbered items it contains.
 
     A number starts an item where a sentence ended before it, or where it continues the count of
@@ -277,14 +277,17 @@ def _split_long(line: str) -> list[str]:
     does neither.
     """
     cuts: list[int] = []
-    last: dict[str, int] = {}
+    last = {} if last is None else last  # the count of each numbering style, carried across pieces
     since = 0
     for m in _MARKER.finditer(line):
         start = m.start()
-        if start == 0:
+        if start == 0:  # the line's own number: it sets the count
+            digits = next((g for g in m.groups()[:3] if g), None)
+            if digits and (number := cn_number(digits)) is not None:
+                last[_style(m)] = number
             continue
         k = start - 1
-        while k > 0 and line[k] in " \t#*":
+        while k > 0 and line[k] in " \t#*-":
             k -= 1
         prev = line[k]
         style = _style(m)
@@ -324,43 +327,57 @@ _CHROME_SPLIT = re.compile(
 )
 
 
-_GLUED_SIGNATURE = re.compile(
-    rf"([\u4e00-\u9fff]{{2,40}}?(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|办事处))\s*({DATE.pattern})"
-    rf"|(?<=[。.])\s*({DATE.pattern})"
+_ISSUER_BEFORE_DATE = re.compile(
+    r"([\u4e00-\u9fff]{2,40}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|办事处))\s*$"
 )
 
 
 def _split_signatures(line: str) -> list[str]:
     """…全面实现。晋城市人民政府2020年12月30日（此件公开发布）附件… -> the signature on a line of its own."""
     out, pos = [], 0
-    for m in _GLUED_SIGNATURE.finditer(line):
-        if m.group(1):
-            issuer = trim_issuer(m.group(1))
-            if issuer is None:
-                continue
-            start = m.end(1) - len(issuer)
+    for d in DATE.finditer(line):
+        before = line[max(pos, d.start() - 45) : d.start()]
+        signed = _ISSUER_BEFORE_DATE.search(before)
+        issuer = trim_issuer(signed.group(1)) if signed else None
+        if issuer is not None:
+            start = d.start() - len(before) + signed.start(1) + len(signed.group(1)) - len(issuer)
+        elif line[: d.start()].rstrip()[-1:] in ("。", "."):
+            start = d.start()
         else:
-            start = m.start(3)
+            continue
+        if start <= pos and d.end() >= len(line):
+            continue  # already a line of its own
         out.append(line[pos:start])
-        out.append(line[start : m.end()])
-        pos = m.end()
+        out.append(line[start : d.end()])
+        pos = d.end()
     out.append(line[pos:])
     return [x for x in out if x.strip()]
 
 
 _DATE_HINT = re.compile(r"年|\d{4}")
+_MARKER_HINT = re.compile(r"[(（〔、.．]|附\s*件|第[一二三四五六七八九十]")
 _GLUED_DEBRIS = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,}|={3,}|#{1,6})\s*")
 
 
 _ROW_START = re.compile(r"(?<=[^\d.．\t])(\d{1,3})\t")
 
 
+_SPACED_ROW_START = re.compile(r"(?<=\s)(\d{1,3})\s+(?=[\u4e00-\u9fff])")
+
+
 def _split_rows(line: str) -> list[str]:
-    """A table whose rows were joined (…健康知识普及行动2\t市卫健委牵头…): a row per line again."""
-    cuts, last = [], None
-    for m in _ROW_START.finditer(line):
+    """A table whose rows were joined (…健康知识普及行动2\t市卫健委牵头…, or 序号 指标 … 1 人均预期寿命
+    … 2 婴儿死亡率 …): a row per line again. Row numbers must count up from 1."""
+    if line.count("\t") >= 4:
+        pattern, start = _ROW_START, 0
+    elif (header := line.find("序号")) != -1:
+        pattern, start = _SPACED_ROW_START, header
+    else:
+        return [line]
+    cuts, last = ([start] if start else []), 0
+    for m in pattern.finditer(line, start):
         number = int(m.group(1))
-        if last is None or number == last + 1:
+        if number == last + 1:
             cuts.append(m.start())
             last = number
     bounds = [0, *cuts, len(line)]
@@ -371,27 +388,31 @@ def restore_lines(lines: list[str]) -> list[str]:
     """Lines as the document wrote them: a line is split at table rows, signatures and numbered items
     (a long one also at labels and chrome)."""
     out: list[str] = []
+    counts: dict[str, int] = {}  # each numbering style's count so far, across the document
     for whole in lines:
-        for line in _split_rows(whole) if whole.count("\t") >= 4 else [whole]:
-            out.extend(_restore(line))
+        for line in _split_rows(whole) if len(whole) > _LONG_LINE else [whole]:
+            out.extend(_restore(line, counts))
     return out
 
 
-def _restore(line: str) -> list[str]:
+def _restore(line: str, counts: dict[str, int]) -> list[str]:
     if len(line) <= _LONG_LINE:
         pieces = _split_signatures(line) if _DATE_HINT.search(line) else [line]
-        return [x for piece in pieces for x in (_split_long(piece) if _MARKER.search(piece, 1) else [piece])]
+        return [x for p in pieces for x in (_split_long(p, counts) if _MARKER_HINT.search(p) else [p])]
     out: list[str] = []
-    for piece in (q for p in _CHROME_SPLIT.split(line) if p is not None for q in _split_signatures(p)):
-        sub = (
-            _META_SPLIT.split(piece)
-            if len(_META_PAIR.findall(piece)) >= 2 or _CRUMB_START.match(piece)
-            else [piece]
-        )
+    chrome = _CHROME_SPLIT.split(line) if _CHROME_HINT.search(line) else [line]
+    for piece in (q for p in chrome if p is not None for q in _split_signatures(p)):
+        labelled = (":" in piece or "：" in piece) and len(_META_PAIR.findall(piece)) >= 2
+        sub = _META_SPLIT.split(piece) if labelled or _CRUMB_START.match(piece) else [piece]
         for s in sub:
-            s = _GLUED_DEBRIS.sub(" ", s)
-            out.extend(strip_markdown(x).strip() for x in (_split_long(s) if len(s) > _LONG_LINE else [s]))
+            if _DEBRIS_HINT.search(s):
+                s = strip_markdown(_GLUED_DEBRIS.sub(" ", s))
+            out.extend(x.strip() for x in _split_long(s, counts))
     return out
+
+
+_CHROME_HINT = re.compile(r"位置|此件|字体|打印|关闭|分享")
+_DEBRIS_HINT = re.compile(r"[-*_=#]")
 
 
 # -- the page --------------------------------------------------------------------------------
@@ -404,7 +425,10 @@ class Page:
     removed: int  # lines blanked as clutter
 
 
-_HEAD_LINES = 60  # breadcrumbs, metadata blocks and mastheads sit in a page's first lines
+_HEAD_LINES = 60
+_PROSE = re.compile(
+    r"[，。；]"
+)  # clutter lines carry no sentence punctuation  # breadcrumbs, metadata blocks and mastheads sit in a page's first lines
 
 
 _EDGE_BARS = re.compile(r"^[\s|｜]+|[\s|｜]+$")
@@ -447,6 +471,22 @@ def strip_page(lines: list[str]) -> Page:
         if not line:
             continue
         head = seen_text < _HEAD_LINES
+        if not head and pending_label is None:
+            # Below the page's head only footers, running headers and page numbers remain to drop.
+            if (
+                len(line) <= 80
+                and not _PROSE.search(line)
+                and (
+                    _is_chrome(line)
+                    or _PAGE_NUMBER.match(line)
+                    or _RUNNING_HEADER.match(line)
+                    or _ISSUE_LINE.match(line)
+                )
+            ):
+                out[i], removed = "", removed + 1
+            else:
+                seen_text += 1
+            continue
         if pending_label is not None:
             value = line.strip(" |｜")
             if not _META_LABEL_ALONE.match(line) and len(value) <= 60:

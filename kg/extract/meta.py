@@ -139,7 +139,7 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     """(issuer, date) of the signature: an issuer line followed by a date line, or a lone date line."""
     lone = None
     for i, raw in enumerate(lines):
-        if not _DATE_HINT.search(raw):
+        if len(raw) > 120 or not _DATE_HINT.search(raw) or not (DATE.search(raw) or is_date_line(raw)):
             continue
         line = collapse_spaces(raw)
         iso = is_date_line(line)
@@ -188,6 +188,18 @@ def _healthy_x(title: str, text: str) -> str | None:
                 return found
         if found := resolve_region(name):
             return found
+    return None
+
+
+_PURPOSE = re.compile(r"(?:推进|实施|建设|开展|深化|加快)健康([\u4e00-\u9fff]{2,4}?)(?:行动|建设|城市)")
+
+
+def _purpose_region(opening: str, text: str) -> str | None:
+    """The place of the plan's own purpose, outside any cited title (…，推进健康桐乡行动，根据《…》)."""
+    for m in _PURPOSE.finditer(opening):
+        if opening.rfind("《", 0, m.start()) > opening.rfind("》", 0, m.start()) or m.group(1) == "中国":
+            continue
+        return _healthy_x("健康" + m.group(1) + "行动", text)
     return None
 
 
@@ -282,6 +294,7 @@ def extract_meta(
             (issuer_region(site.get("issuer")) if site.get("issuer") else None, "metadata"),
             (_title_region(title_short or title or "") or _title_region(plan_title or ""), "title"),
             (_healthy_x((title or "") + (plan_title or ""), text), "title"),
+            (_purpose_region(text[:800], text), "body"),
         )
         if region and issuer:
             prov["region"] = "inferred"

@@ -31,6 +31,7 @@ _SUFFIXES = (
     "乡",
 )
 _PLACE_END = re.compile("|".join(_SUFFIXES))
+_NOT_A_PLACE = re.compile(r"委|办|厅|局|府|会|部|中共|党")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|健康中国行动推进委员会|中华人民共和国)")
 
 
@@ -72,7 +73,12 @@ def issuer_region(issuer: str | None) -> str | None:
             if resolved := resolve_region(candidate, known_only=True):
                 known, start = resolved, m.end()
                 break
-            if (start == 0 or known) and (resolved := resolve_region(issuer[start : m.end()])):
+            segment = issuer[start : m.end()]
+            if (
+                (start == 0 or known)
+                and not _NOT_A_PLACE.search(segment)
+                and (resolved := resolve_region(segment))
+            ):
                 # not in the gazetteer, but its suffix says a level: a township below a known county
                 written, written_below = resolved, known
                 break

@@ -44,13 +44,18 @@ class ActionBlock:
     style: str
 
 
+_TASK_WORDS = re.compile(r"任务|行动|措施|主要内容|重大工程|重点领域|实施路径")
+_OBJECTIVE_ONLY = re.compile(
+    r"[\u4e00-\u9fff]{0,4}目标|[\u4e00-\u9fff]{0,4}(?:要求|思想|原则|背景|意义|现状|形势)"
+)
+
+
 def section_kind(title: str) -> str:
     if _SAFEGUARD_HEADING.search(title):
         return "safeguards"
-    if _TASK_HEADING.search(title) and not (
-        _OVERALL_HEADING.search(title) and not re.search(r"任务|措施|工作", title)
-    ):
-        return "tasks"
+    if _TASK_HEADING.search(title) or (_TASK_WORDS.search(title) and not _OBJECTIVE_ONLY.fullmatch(title)):
+        if not (_OVERALL_HEADING.search(title) and _OBJECTIVE_ONLY.fullmatch(title)):
+            return "tasks"
     if _OVERALL_HEADING.search(title):
         return "overall"
     return "other"
