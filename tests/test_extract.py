@@ -107,10 +107,22 @@ def test_sources_are_kept(records):
             "（牵头单位：县卫健局；配合单位：县财政局、县医保局）",
             [("县卫健局", "lead"), ("县财政局", "participant"), ("县医保局", "participant")],
         ),
+        (
+            "（牵头部门：市卫生健康委；配合部门：市发展改革委、市教育局）",
+            [("市卫生健康委", "lead"), ("市发展改革委", "participant"), ("市教育局", "participant")],
+        ),
+        (
+            "（主要责任单位：区卫健局；配合单位：区教育局）",
+            [("区卫健局", "lead"), ("区教育局", "participant")],
+        ),
+        (
+            "（由市体育局牵头，市教育局、市财政局参与）",
+            [("市体育局", "lead"), ("市教育局", "participant"), ("市财政局", "participant")],
+        ),
     ],
 )
 def test_assignment_syntaxes(text, expected):
-    assert parse_group(text) == expected
+    assert list(parse_group(text)) == expected
 
 
 def test_target_sentence_with_two_years_and_qualitative_tail():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from kg.records import Assignment
 from kg.text import bracket_groups
@@ -82,7 +83,8 @@ def looks_like_org(name: str) -> bool:
     return bool(_ORG_SUFFIX.search(name) or _ORG_PREFIX.search(name))
 
 
-def parse_group(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=4096)
+def parse_group(text: str) -> tuple[tuple[str, str], ...]:
     """(department, role) pairs from one assignment string, in order of appearance."""
     body = text.strip()
     if body[:1] in "(（〔[【" and body[-1:] in ")）〕]】":
@@ -111,7 +113,7 @@ def parse_group(text: str) -> list[tuple[str, str]]:
                 pairs.extend((n, role) for n in pending)
                 pending = []
         pairs.extend((n, seg_role or "participant") for n in pending)
-    return [(n, r) for n, r in pairs if 2 <= len(n) <= 30]
+    return tuple((n, r) for n, r in pairs if 2 <= len(n) <= 30)
 
 
 def is_assignment_group(text: str) -> bool:

@@ -269,6 +269,14 @@ SECTION_TITLE = re.compile(
 _GRADE = re.compile(r"[\u4e00-\u9fff]?级")
 
 
+def _count(line: str, counts: dict[str, int]) -> None:
+    """A line's own leading number sets the count of its numbering style."""
+    m = _MARKER.match(line)
+    digits = next((g for g in m.groups()[:3] if g), None) if m else None
+    if digits and (number := cn_number(digits)) is not None:
+        counts[_style(m)] = number
+
+
 def _split_long(line: str, last: dict[str, int] | None = None) -> list[str]:
     """Break a line that holds many of the document's lines before the numbered items it contains.
 
@@ -281,10 +289,8 @@ def _split_long(line: str, last: dict[str, int] | None = None) -> list[str]:
     since = 0
     for m in _MARKER.finditer(line):
         start = m.start()
-        if start == 0:  # the line's own number: it sets the count
-            digits = next((g for g in m.groups()[:3] if g), None)
-            if digits and (number := cn_number(digits)) is not None:
-                last[_style(m)] = number
+        if start == 0:
+            _count(line, last)
             continue
         k = start - 1
         while k > 0 and line[k] in " \t#*-":
@@ -327,9 +333,8 @@ _CHROME_SPLIT = re.compile(
 )
 
 
-_ISSUER_BEFORE_DATE = re.compile(
-    r"([\u4e00-\u9fff]{2,40}(?:人民政府办公室|人民政府办公厅|人民政府|办公室|办公厅|委员会|办事处))\s*$"
-)
+_ISSUER_TAILS = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "办事处")
+_ISSUER_BEFORE_DATE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}(?:{'|'.join(_ISSUER_TAILS)}))$")
 
 
 def _split_signatures(line: str) -> list[str]:
@@ -337,11 +342,12 @@ def _split_signatures(line: str) -> list[str]:
     out, pos = [], 0
     for d in DATE.finditer(line):
         before = line[max(pos, d.start() - 45) : d.start()]
-        signed = _ISSUER_BEFORE_DATE.search(before)
+        stripped = before.rstrip()
+        signed = _ISSUER_BEFORE_DATE.search(stripped) if stripped.endswith(_ISSUER_TAILS) else None
         issuer = trim_issuer(signed.group(1)) if signed else None
         if issuer is not None:
-            start = d.start() - len(before) + signed.start(1) + len(signed.group(1)) - len(issuer)
-        elif line[: d.start()].rstrip()[-1:] in ("。", "."):
+            start = d.start() - len(before) + signed.end(1) - len(issuer)
+        elif stripped[-1:] in ("。", "."):
             start = d.start()
         else:
             continue
@@ -354,8 +360,10 @@ def _split_signatures(line: str) -> list[str]:
     return [x for x in out if x.strip()]
 
 
-_DATE_HINT = re.compile(r"年|\d{4}")
-_MARKER_HINT = re.compile(r"[(（〔、.．]|附\s*件|第[一二三四五六七八九十]")
+_DATE_HINT = re.compile(r"月|\d{4}\s*[-./／]|(?:19|20)\d{5}")
+_MARKER_HINT = re.compile(
+    rf"[(（〔]\s*[{CN_NUM}\d]|[{CN_NUM}]\s*、|\d\s*[.、．]|附\s*件|第[一二三四五六七八九十]"
+)
 _GLUED_DEBRIS = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,}|={3,}|#{1,6})\s*")
 
 
@@ -398,7 +406,14 @@ def restore_lines(lines: list[str]) -> list[str]:
 def _restore(line: str, counts: dict[str, int]) -> list[str]:
     if len(line) <= _LONG_LINE:
         pieces = _split_signatures(line) if _DATE_HINT.search(line) else [line]
-        return [x for p in pieces for x in (_split_long(p, counts) if _MARKER_HINT.search(p) else [p])]
+        out = []
+        for p in pieces:
+            if _MARKER_HINT.search(p, 1):
+                out.extend(_split_long(p, counts))
+            else:
+                _count(p, counts)
+                out.append(p)
+        return out
     out: list[str] = []
     chrome = _CHROME_SPLIT.split(line) if _CHROME_HINT.search(line) else [line]
     for piece in (q for p in chrome if p is not None for q in _split_signatures(p)):
@@ -529,6 +544,8 @@ def strip_page(lines: list[str]) -> Page:
             out[i], removed = "", removed + 1
             continue
         seen_text += 1
+        if len(line) > 60 and "。" in line:
+            seen_text = max(seen_text, _HEAD_LINES)  # the text has begun: no site metadata below it
     _drop_repeated_title(out)
     return Page(tuple(out), SiteMeta(tuple(fields)), removed)
 
