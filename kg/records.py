@@ -34,7 +34,8 @@ class PlanMeta:
     date: str | None  # ISO yyyy-mm-dd (signing date)
     source: str = ""  # the header lines the fields were read from
     plan_title: str | None = None  # the attached plan's own title, when a 印发 notice wraps it
-    date_published: str | None = None  # ISO yyyy-mm-dd of 发布日期 / 发布时间, kept apart from the signing date
+    # ISO yyyy-mm-dd of 发布日期 / 发布时间, kept apart from the signing date
+    date_published: str | None = None
     # field -> where it was read: one of PROVENANCES (fields left empty have no entry)
     provenance: tuple[tuple[str, str], ...] = ()
 

@@ -10,10 +10,15 @@ from pathlib import Path
 import pytest
 
 from kg import evaluate
+from kg.errors import ExtractionError
 from kg.extract import extract_file
 from kg.records import to_gold_json
 
-REAL = Path(__file__).resolve().parent / "fixtures" / "real"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REAL = FIXTURES / "real"
+# Two sets collected later and first scored before any change was made for them (README has both
+# scores); now part of the development set.
+HELD_OUT = (FIXTURES / "holdout", FIXTURES / "holdout2")
 
 # Issue 14's acceptance bars for real documents.
 BARS = {"actions": 0.90, "cites": 0.90, "plan": 0.85, "refused": 1}
@@ -36,8 +41,16 @@ def test_the_set_covers_every_level_and_has_gold_for_every_text(records):
     assert levels == {"national", "province", "city", "county", "township"}
 
 
-def test_bars_on_real_documents(report):
-    overall = report["overall"]
+@pytest.mark.parametrize("folder", [REAL, *HELD_OUT], ids=lambda p: p.name)
+def test_bars_on_real_documents(folder):
+    preds, refused = [], 0
+    for path in sorted(folder.glob("*.txt")):
+        try:
+            preds.append(to_gold_json(extract_file(path)))
+        except ExtractionError:
+            refused += 1
+    assert refused <= BARS["refused"]
+    overall = evaluate.evaluate(preds, folder)["overall"]
     assert overall["actions"]["f1"] >= BARS["actions"]
     assert overall["cites"]["recall"] >= BARS["cites"]
     assert overall["plan"]["correct"] / overall["plan"]["scored"] >= BARS["plan"]

@@ -29,7 +29,7 @@ _TITLE_WORDS = re.compile(
 _MASTHEAD = re.compile(r"^(.{2,30}?)文件$")
 _MASTHEAD_GLUED = re.compile(rf"^([\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL})文件\s*")
 _BODY_START = re.compile(
-    r"^(?:为|根据|按照|依据|当前|近年来|各[\u4e00-\u9fff]|一、|[(（]一[)）]|\d+[.、](?!\d))"
+    r"^(?:为|根据|按照|依据|当前|近年来|各[\u4e00-\u9fff]|一、|[(（]一[)）]|\d+[.、](?!\d)|第[一二三四五六七八九十]+[章节部])"
 )
 # The first words of a notice's addressees (各县（市、区）人民政府, 各有关单位, 各成员单位 …).
 ADDRESSEE_START = r"各(?:县|市|区|省|乡|镇|街道|有关|成员|相关|部门|委|直属|级|单位|盟|旗|州|办事处|开发区|园区|居委会|村|社区|处室|科室|司局)"
@@ -75,10 +75,15 @@ def _around_doc_numbers(line: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+def _compact(text: str) -> str:
+    """For comparing two writings of a title: no spaces, no outer 《》 (a page title quoting the document)."""
+    return re.sub(r"\s", "", text).removeprefix("《").removesuffix("》")
+
+
 def _add_title_part(parts: list[str], part: str) -> None:
     """Add a title line, unless it repeats the title so far (a page heading above the document's own)."""
-    acc = re.sub(r"\s", "", "".join(parts))
-    new = re.sub(r"\s", "", part)
+    acc = _compact("".join(parts))
+    new = _compact(part)
     if acc and len(new) >= 6 and acc.endswith(new):
         return
     if acc and len(acc) >= 6 and new.endswith(acc):
@@ -115,6 +120,9 @@ def _heading_fields(header: list[str]) -> dict:
     while len(out["title"]) > 1 and len(out["title"][0]) <= 8 and not _TITLE_WORDS.search(out["title"][0]):
         out["title"].pop(0)
     out["title"] = _without_repeat(out["title"])
+    joined = "".join(out["title"]).strip()
+    if joined.startswith("《") and joined.endswith("》") and joined.count("《") == 1:
+        out["title"] = [joined[1:-1]]  # a page title quoting the document: the document's own words
     return out
 
 
@@ -123,7 +131,7 @@ def _without_repeat(parts: list[str]) -> list[str]:
     the fuller of the two."""
     for k in range(1, len(parts)):
         first, second = "".join(parts[:k]), "".join(parts[k:])
-        a, b = re.sub(r"\s", "", first), re.sub(r"\s", "", second)
+        a, b = _compact(first), _compact(second)
         if len(b) >= 6 and a.endswith(b):
             return parts[:k]
         if len(a) >= 6 and b.endswith(a):
@@ -272,6 +280,7 @@ def extract_meta(
     date = pick(
         "date",
         (notice.date if notice else None, "signature"),
+        (notice.heading_date if notice else None, "heading"),
         (parse_date(site.get("date") or ""), "metadata"),
         (head["date"], "heading"),
         (sig_date, "signature"),
@@ -294,6 +303,7 @@ def extract_meta(
             (issuer_region(site.get("issuer")) if site.get("issuer") else None, "metadata"),
             (_title_region(title_short or title or "") or _title_region(plan_title or ""), "title"),
             (_healthy_x((title or "") + (plan_title or ""), text), "title"),
+            (_healthy_x(issuer or "", text), "inferred"),
             (_purpose_region(text[:800], text), "body"),
         )
         if region and issuer:

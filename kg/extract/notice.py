@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.dates import DATE, parse_date
+from kg.extract.dates import DATE, is_date_line, parse_date
 
 NOTICE_TITLE = re.compile(
-    r"(?:关于\s*)?(?:印\s*发|转\s*发|批\s*转|下\s*发|颁\s*发|印\s*送|发\s*布)\s*(?P<what>(?:(?!印\s*发)[^。；;]){2,120}?)\s*的\s*通\s*知"
+    r"(?:关于\s*)?(?:印\s*发|转\s*发|批\s*转|下\s*发|颁\s*发|印\s*送|发\s*布|(?<=关于)\s*发(?=\s*[《〈<]))\s*(?P<what>(?:(?!印\s*发)[^。；;]){2,120}?)\s*的\s*通\s*知"
 )
 ISSUER_TAIL = (
     r"(?:国务院办公厅|国务院|省委办公厅|市委办公室|省委|市委|州委|县委|区委|党工委|党委|人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|行政公署办公室|行政公署|"
@@ -26,7 +26,7 @@ _SENDS = re.compile(
 )
 _SIGNATURE = re.compile(
     r"\s*(?:[(（]\s*此件[^)）]{0,12}[)）]\s*)?"
-    rf"(?P<issuer>[\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL})?[\s　]*(?:[(（]\s*[代印盖]\s*章\s*[)）][\s　]*)?"
+    rf"(?P<issuer>(?:[\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL}[\s　]*?)+?)?[\s　]*(?:[(（]\s*[代印盖]\s*章\s*[)）][\s　]*)?"
     rf"(?P<date>{DATE.pattern}|(?<!\d)20\d{{5,6}}(?!\d))"
     r"(?:[\s　]*[(（]\s*此件[^)）]{0,12}[)）])?"
 )
@@ -43,6 +43,7 @@ class Notice:
     issuer: str | None  # the issuer on the heading
     signer: str | None  # the issuer in the signature
     date: str | None  # the notice's signing date, ISO
+    heading_date: str | None  # a date line under the notice's title, ISO
     plan_title: str  # the plan it sends
     heading: str  # the text before the addressees (title, 文号, issuer lines)
     text: str  # the whole notice, for its 文号 and cites
@@ -98,8 +99,12 @@ def split_notice(lines: list[str], *, site_title: str | None = None) -> tuple[No
         title = re.sub(r"\s", "", site_title)
     else:
         title = None
-    sig_issuer = re.sub(r"\s", "", sig.group("issuer")) if sig and sig.group("issuer") else None
+    sig_issuer = " ".join(sig.group("issuer").split()) if sig and sig.group("issuer") else None
     date = parse_date(sig.group("date")) if sig else None
+    # A notice printed without its signature may date itself under its title (银政办发[2018]85号 / 2018年5月21日).
+    heading_date = next(
+        (d for x in head[title_end : sends.start()].split("\n") if (d := is_date_line(x))), None
+    )
 
     rest = head[plan_start:]
     tail_lines = "\n".join(kept)[_HEAD_CHARS:]
@@ -109,6 +114,7 @@ def split_notice(lines: list[str], *, site_title: str | None = None) -> tuple[No
         issuer=issuer,
         signer=sig_issuer,
         date=date,
+        heading_date=heading_date,
         plan_title=plan_title,
         heading=head[:title_end] if m else "",
         text=head[:plan_start],

@@ -31,7 +31,7 @@ _SUFFIXES = (
     "乡",
 )
 _PLACE_END = re.compile("|".join(_SUFFIXES))
-_NOT_A_PLACE = re.compile(r"委|办|厅|局|府|会|部|中共|党")
+_NOT_A_PLACE = re.compile(r"委|办|厅|局|府|会|部|中共|党|组|健康|\s")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|健康中国行动推进委员会|中华人民共和国)")
 
 
