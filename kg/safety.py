@@ -91,7 +91,7 @@ MAX_IDLE_TOTAL = 4  # idle workers kept in all
 
 _WORKER_RECURSION_LIMIT = 20_000
 _WORKER_CHECK_STACK = 256 << 20  # bytes, for the checking thread in a worker
-_PRELOAD = ["kg.safety", "kg.store", "pyoxigraph", "rdflib.plugins.sparql.parser"]
+_PRELOAD = ["kg.safety", "kg.store", "kg.store.oxigraph", "rdflib.plugins.sparql.parser"]
 _WORKER_NAME = "kg-query-worker"
 
 
@@ -245,7 +245,7 @@ def _parse(view: str):
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery
 
-    from kg.store import _rdflib_error
+    from kg.store import rdflib_error
 
     try:
         return parseQuery(view)
@@ -257,7 +257,7 @@ def _parse(view: str):
             raise QueryRefused(
                 f"SPARQL Update refused ({update}): queries are read-only, the store cannot be changed here"
             ) from None
-        raise _rdflib_error(e, view, 0) from None
+        raise rdflib_error(e, view, 0) from None
     except Exception as e:  # noqa: BLE001 - an invalid \u escape, a parse action's own error
         raise QueryError(f"SPARQL syntax error: {' '.join(str(e).split())[:300]}") from None
 
@@ -283,9 +283,9 @@ def _update_name(view: str) -> str | None:
             names.append(name)
     if names:
         return ", ".join(names)
-    from kg.store import _code_only
+    from kg.store import code_only
 
-    code, pos = _code_only(view), 0
+    code, pos = code_only(view), 0
     while m := _PROLOGUE.match(code, pos):
         pos = m.end()
     m = _WORD.match(code, pos)
@@ -354,143 +354,6 @@ def _dataset_iris(tree) -> list[str]:
                 iri = urljoin(base, iri)
         out.append(iri)
     return out
-
-
-# --------------------------------------------------------------------------- collecting answers
-
-# As OxigraphStore._query calls pyoxigraph (queries see the union of the named graphs); a test
-# checks that every named query gives the same terms here as through Store.query.
-_OXIGRAPH_OPTIONS = {"use_default_graph_as_union": True}
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-
-def _collect_oxigraph(ostore, user_text: str, limit: int | None):
-    """Run on a pyoxigraph store; rows of compact terms (see :func:`_decoder`), at most ``limit``."""
-    import pyoxigraph as ox
-
-    from kg.store import _clean, _oxigraph_error, add_prefixes
-
-    text, offset = add_prefixes(user_text)
-    nn, bn, lit = ox.NamedNode, ox.BlankNode, ox.Literal
-
-    def enc(t):
-        if t is None:
-            return None
-        kind = type(t)
-        if kind is nn:
-            return t.value
-        if kind is lit:
-            if t.language:
-                return ("l", t.value, t.language)
-            dt = t.datatype.value
-            return ("s", t.value) if dt in (_XSD_STRING, _RDF_LANGSTRING) else ("t", t.value, dt)
-        if kind is bn:
-            return ("b", t.value)
-        raise QueryError(f"unsupported term in answer: {t!r}")
-
-    try:
-        res = ostore.query(text, **_OXIGRAPH_OPTIONS)
-        if isinstance(res, ox.QueryBoolean):
-            return ("ask", [], bool(res), [], False)
-        if isinstance(res, ox.QueryTriples):
-            rows, truncated = _take(((enc(t.subject), enc(t.predicate), enc(t.object)) for t in res), limit)
-            return ("graph", [], None, rows, truncated)
-        names = [v.value for v in res.variables]
-        rows, truncated = _take((tuple(enc(s[v]) for v in names) for s in res), limit)
-        return ("select", names, None, rows, truncated)
-    except QueryError:
-        raise
-    except SyntaxError as e:
-        raise _oxigraph_error(e, user_text, offset) from None
-    except (OSError, ValueError, RuntimeError) as e:
-        raise QueryError(f"SPARQL query failed: {_clean(str(e))}") from None
-
-
-def _collect_rdflib(dataset, user_text: str, limit: int | None):
-    """Run on an rdflib Dataset; rows of rdflib terms, at most ``limit``."""
-    from kg.store import _rdflib_error, add_prefixes
-
-    text, offset = add_prefixes(user_text)
-    try:
-        res = dataset.query(text)
-        if res.type == "ASK":
-            return ("ask", [], bool(res.askAnswer), [], False)
-        if res.type in ("CONSTRUCT", "DESCRIBE"):
-            rows, truncated = _take(iter(res.graph), limit)
-            return ("graph", [], None, [tuple(t) for t in rows], truncated)
-        names = list(res.vars)
-        rows, truncated = _take((tuple(row[v] for v in names) for row in res), limit)
-        return ("select", [str(v) for v in names], None, rows, truncated)
-    except QueryError:
-        raise
-    except Exception as e:  # pyparsing and rdflib evaluation errors
-        raise _rdflib_error(e, user_text, offset) from None
-
-
-def _take(rows, limit: int | None) -> tuple[list, bool]:
-    """At most ``limit`` rows, and whether there were more (looks at one more row, no further)."""
-    if limit is None:
-        return list(rows), False
-    out = []
-    for row in rows:
-        if len(out) >= limit:
-            return out, True
-        out.append(row)
-    return out, False
-
-
-def _capped(result, limit: int | None):
-    """A whole QueryResult as a payload of at most ``limit`` rows."""
-    if result.kind == "ask":
-        return ("ask", [], result.boolean, [], False)
-    if result.kind == "graph":
-        rows, truncated = _take(iter(result.triples), limit)
-        return ("graph", [], None, rows, truncated)
-    rows, truncated = _take(iter(result.terms), limit)
-    return ("select", list(result.vars), None, rows, truncated)
-
-
-def _decoder():
-    """Compact terms from a worker -> rdflib terms, exactly as kg.store reads pyoxigraph terms."""
-    from rdflib import BNode, Literal, URIRef
-
-    memo: dict = {}
-
-    def decode(x):
-        if x is None:
-            return None
-        term = memo.get(x)
-        if term is None:
-            if type(x) is str:
-                term = URIRef(x)
-            elif x[0] == "s":
-                term = Literal(x[1])
-            elif x[0] == "l":
-                term = Literal(x[1], lang=x[2])
-            elif x[0] == "t":
-                term = Literal(x[1], datatype=URIRef(x[2]))
-            else:
-                term = BNode(x[1])
-            if len(memo) < 100_000:
-                memo[x] = term
-        return term
-
-    return decode
-
-
-def _to_result(payload, encoded: bool):
-    from kg.store import QueryResult
-
-    kind, names, boolean, rows, truncated = payload
-    if encoded:
-        decode = _decoder()
-        rows = [tuple(decode(t) for t in row) for row in rows]
-    if kind == "ask":
-        return QueryResult("ask", boolean=boolean), False
-    if kind == "graph":
-        return QueryResult("graph", triples=rows), truncated
-    return QueryResult("select", vars=names, terms=rows), truncated
 
 
 # --------------------------------------------------------------------------- the worker process
@@ -625,8 +488,7 @@ def _worker_main(conn, path: str, memory_mb: int | None) -> None:
                 store, identity = open_store(path, read_only=True), now
             if checked.datasets:
                 _check_datasets(checked.datasets, store.graphs())
-            payload = _collect_oxigraph(store._live(), text, limit)
-            conn.send(("ok", checked.form, payload, isolated))
+            conn.send(("ok", checked.form, store.query_raw(text, limit=limit), isolated))
         except KGError as e:
             conn.send(("error", type(e).__name__, str(e)))
         except MemoryError:
@@ -851,9 +713,9 @@ def _run_in_worker(path: str, text: str, limit, timeout, memory_mb, start: float
             worker.kill()
     if message[0] == "error":
         raise _ERRORS.get(message[1], KGError)(message[2])
-    _, form, payload, isolated = message
-    result, truncated = _to_result(payload, encoded=True)
-    return UserResult(result, truncated, time.monotonic() - start, form, worker.pid, isolated)
+    _, form, answer, isolated = message
+    result = answer.to_result()
+    return UserResult(result, result.truncated, time.monotonic() - start, form, worker.pid, isolated)
 
 
 _ERRORS = {"QueryRefused": QueryRefused, "QueryError": QueryError}
@@ -896,8 +758,6 @@ def _interrupt(thread: threading.Thread) -> None:
 
 
 def _run_in_thread(store, text: str, limit, timeout, start: float) -> UserResult:
-    from kg.store import MemoryStore, OxigraphStore
-
     box: dict = {}
     lock = threading.Lock()
     running = [True]
@@ -909,13 +769,10 @@ def _run_in_thread(store, text: str, limit, timeout, start: float) -> UserResult
                 box["form"] = checked.form
                 if checked.datasets:
                     _check_datasets(checked.datasets, store.graphs())
-                if isinstance(store, MemoryStore):
-                    box["payload"] = _collect_rdflib(store._ds, text, limit), False
-                elif isinstance(store, OxigraphStore):
-                    box["payload"] = _collect_oxigraph(store._live(), text, limit), True
-                else:  # e.g. a SPARQL endpoint: its own timeout applies, rows are capped afterwards
-                    left = None if timeout is None else max(0.001, start + timeout - time.monotonic())
-                    box["payload"] = _capped(store.query(text, timeout=left), limit), False
+                # An endpoint applies its own timeout to the request; an in-process engine runs
+                # until it is done or abandoned.
+                left = None if timeout is None else max(0.001, start + timeout - time.monotonic())
+                box["result"] = store.query(text, limit=limit, timeout=left if _remote(store) else None)
             finally:
                 with lock:
                     running[0] = False
@@ -934,9 +791,14 @@ def _run_in_thread(store, text: str, limit, timeout, start: float) -> UserResult
         raise _stopped(timeout, "running" if "form" in box else "checking", None, abandoned=True)
     if "error" in box:
         raise box["error"]
-    payload, encoded = box["payload"]
-    result, truncated = _to_result(payload, encoded=encoded)
-    return UserResult(result, truncated, time.monotonic() - start, box["form"])
+    result = box["result"]
+    return UserResult(result, result.truncated, time.monotonic() - start, box["form"])
+
+
+def _remote(store) -> bool:
+    from kg.store import HttpStore
+
+    return isinstance(store, HttpStore)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -973,7 +835,7 @@ def run_user_query(
     in :meth:`kg.store.Store.query`; the bound text is what gets checked. ``memory_mb`` caps a
     worker's address space (None: no cap).
     """
-    from kg.store import OxigraphStore, Store, bind_values, is_store_folder, open_store, spec_kind
+    from kg.store import Store, bind_values, is_store_folder, open_store, spec_kind
 
     start = time.monotonic()
     if store_spec is None:
@@ -992,7 +854,7 @@ def run_user_query(
         _check(sparql)  # raises: too long
 
     if isinstance(store_spec, Store):
-        if isinstance(store_spec, OxigraphStore) and store_spec.path is not None:
+        if store_spec.path is not None:  # a folder store
             return _run_in_worker(os.path.abspath(store_spec.path), sparql, limit, timeout, memory_mb, start)
         return _run_in_thread(store_spec, sparql, limit, timeout, start)
     spec = str(store_spec)

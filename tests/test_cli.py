@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, SEEDS, sample_graphs
+from conftest import PLANS, ROOT, SEEDS, sample_nquads
 
 from kg.cli import main
 from kg.store import open_store
@@ -50,7 +50,7 @@ def sample_store(tmp_path) -> Path:
     """A folder store holding the hand-built sample graphs (no extractor needed)."""
     path = tmp_path / "sample"
     s = open_store(path)
-    s.replace_all(sample_graphs())
+    s.replace_all(sample_nquads())
     s.close()
     return path
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GRAPH_A, ID, ROOT, sample_graphs
+from conftest import GRAPH_A, ID, ROOT, sample_nquads
 from rdflib import Literal
 
 from kg import safety
@@ -39,7 +39,7 @@ def sample(tmp_path_factory) -> Path:
     """A folder store with the hand-built sample graphs (18 triples, plans A and B)."""
     path = tmp_path_factory.mktemp("safety") / "sample"
     s = open_store(path)
-    s.replace_all(sample_graphs())
+    s.replace_all(sample_nquads())
     s.close()
     return path
 
@@ -172,7 +172,7 @@ def test_from_a_graph_in_the_store_is_allowed(sample):
         f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{GRAPH_A}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
     )
     memory = open_store("memory")
-    memory.replace_all(sample_graphs())
+    memory.replace_all(sample_nquads())
     assert run_user_query(memory, in_a).result.rows == [(11,)]  # rdflib: graph A alone
     assert run_user_query(memory, named).result.rows == [(str(GRAPH_A), 11)]
     # Oxigraph, asked for the union default graph as kg.store does, answers over the union whatever
@@ -339,7 +339,7 @@ def test_prestart_readies_a_worker_for_the_first_query(tmp_path, sample):
 
 def test_memory_store_runs_in_a_thread_with_the_same_rules():
     store = open_store("memory")
-    store.replace_all(sample_graphs())
+    store.replace_all(sample_nquads())
     answer = run_user_query(store, "SELECT * WHERE { ?s ?p ?o }", limit=4)
     assert (len(answer.result), answer.truncated, answer.worker_pid) == (4, True, None)
     with pytest.raises(QueryRefused, match=r"^SPARQL Update refused \(DROP\)"):

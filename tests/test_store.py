@@ -6,7 +6,7 @@ import datetime
 import json
 
 import pytest
-from conftest import GRAPH_A, GRAPH_B, HC, ID, sample_graphs
+from conftest import GRAPH_A, GRAPH_B, HC, ID, as_nquads, sample_nquads
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
@@ -50,7 +50,7 @@ def test_both_backends_give_identical_terms(tmp_path):
     ox = open_store(tmp_path / "s")
     mem = open_store("memory")
     for s in (ox, mem):
-        s.replace_all(sample_graphs())
+        s.replace_all(sample_nquads())
     q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
     a, b = ox.query(q), mem.query(q)
     assert a.terms == b.terms
@@ -88,7 +88,7 @@ def test_the_built_graphs_share_no_triple(built_store):
 def test_replace_all_replaces_everything(store):
     g = Graph()
     g.add((ID["plan/C"], RDF.type, HC.Plan))
-    store.replace_all({ID["graph/c"]: g})
+    store.replace_all(as_nquads({ID["graph/c"]: g}))
     assert store.graphs() == [ID["graph/c"]]
     assert store.query("SELECT ?p WHERE { ?p a hc:Plan }").rows == [
         ("https://w3id.org/healthy-china/id/plan/C",)
@@ -99,7 +99,7 @@ def test_replace_all_replaces_everything(store):
 def test_folder_store_persists_and_reopens_read_only(tmp_path):
     path = tmp_path / "store"
     s = open_store(path)
-    s.replace_all(sample_graphs())
+    s.replace_all(sample_nquads())
     s.close()
     r = open_store(path, read_only=True)
     assert isinstance(r, OxigraphStore)
@@ -278,7 +278,7 @@ def test_timeout_raises_query_error(store):
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "nquads"])
 def test_export_is_deterministic(tmp_path, fmt):
-    graphs = sample_graphs()
+    graphs = sample_nquads()
     reversed_graphs = {k: graphs[k] for k in reversed(list(graphs))}
     outputs = set()
     for i, gs in enumerate([graphs, reversed_graphs]):
