@@ -160,6 +160,10 @@ class Store(ABC):
         """N-Quads of every named graph (in the engine's order)."""
         return "".join(nquad_line(*q) for q in self.quads()).encode("utf-8")
 
+    def dump_to(self, path: str | os.PathLike) -> None:
+        """:meth:`dump` into a file."""
+        Path(path).write_bytes(self.dump())
+
     def triple_count(self) -> int:
         """Distinct triples in the union graph (what queries see)."""
         q = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"

@@ -36,6 +36,9 @@ class MemoryStore(Store):
     def add_quads(self, data: bytes) -> None:
         _parse_into(self._ds, data)
 
+    def load_nquads_file(self, path) -> None:
+        self._ds.parse(str(path), format="nquads")
+
     def remove_quads(self, data: bytes) -> None:
         parsed = Dataset()
         _parse_into(parsed, data)

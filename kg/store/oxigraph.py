@@ -175,6 +175,10 @@ class OxigraphStore(Store):
         quads = (q for q in self._live() if not isinstance(q.graph_name, ox.DefaultGraph))
         return ox.serialize(quads, format=NQUADS) or b""
 
+    def dump_to(self, path: str | os.PathLike) -> None:
+        """Oxigraph's own writer, streamed (a corpus's N-Quads are not held in memory)."""
+        self._live().dump(output=str(path), format=NQUADS)
+
     def graphs(self) -> list[URIRef]:
         return sorted(from_ox(g) for g in self._live().named_graphs())
 
