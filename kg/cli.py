@@ -124,7 +124,7 @@ class _Progress:
 
 
 def cmd_build(args) -> int:
-    from kg.build import build
+    from kg.build import BuildRefused, build
 
     progress = _Progress(args.progress or sys.stderr.isatty())
     try:
@@ -136,10 +136,10 @@ def cmd_build(args) -> int:
             incremental=not args.full,
             strict=args.strict,
         )
-    except KGError as e:
-        for refused in getattr(e, "refused", ()):
+    except BuildRefused as e:
+        for refused in e.refused:
             _err(f"{PROG}: refused: {refused.message}")
-        raise
+        raise KGError(e.summary) from None
     for refused in res.refused:
         _err(f"{PROG}: refused: {refused.message}")
     for name, text in res.warnings:
