@@ -338,3 +338,48 @@ def test_shorten_uses_the_longest_namespace():
     assert shorten(str(HC.Plan)) == "hc:Plan"
     assert shorten("https://w3id.org/healthy-china/id/plan/A") == "hcid:plan/A"
     assert shorten("https://example.org/x") == "https://example.org/x"
+
+
+def test_quads_go_in_and_out_as_nquads(store):
+    plan_b = str(ID["plan/B"])
+    about = store.quads_about([plan_b])
+    assert sorted(line.split(b" ", 2)[1] for line in about.splitlines()) == sorted(
+        f"<{p}>".encode()
+        for p in (
+            RDF.type,
+            "http://data.europa.eu/eli/ontology#title",
+            HC.held,
+            "http://data.europa.eu/eli/ontology#has_part",
+        )
+    )
+    assert all(line.endswith(f" <{GRAPH_B}> .".encode()) for line in about.splitlines())
+    assert store.quads_about([plan_b], exclude=[str(GRAPH_B)]) == b""
+    store.remove_quads(about)
+    assert (store.quads_about([plan_b]), store.triple_count()) == (b"", 14)
+    store.add_quads(about)
+    assert store.triple_count() == 18
+    store.remove_graphs([GRAPH_B])
+    assert (store.graphs(), store.triple_count()) == ([GRAPH_A], 11)
+    assert len(store.dump().splitlines()) == 11
+
+
+def test_a_limit_keeps_the_first_rows_and_says_there_were_more(store):
+    q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    cut = store.query(q, limit=5)
+    assert (len(cut.terms), cut.truncated) == (5, True)
+    assert cut.terms == store.query(q).terms[:5]
+    assert store.query(q, limit=18).truncated is False
+    raw = store.query_raw(q, limit=5)
+    assert raw.truncated is True and raw.to_result().terms == cut.terms
+
+
+def test_a_folder_store_snapshots_into_a_store_of_its_own(tmp_path):
+    s = open_store(tmp_path / "s")
+    s.replace_all(sample_nquads())
+    s.backup(tmp_path / "snapshot")
+    s.remove_graphs([GRAPH_A])
+    s.close()
+    with open_store(tmp_path / "snapshot", read_only=True) as snap:
+        assert (snap.graphs(), snap.triple_count()) == ([GRAPH_A, GRAPH_B], 18)
+    with pytest.raises(KGError, match="a snapshot is not supported by a MemoryStore"):
+        open_store("memory").backup(tmp_path / "nowhere")
