@@ -104,23 +104,29 @@ class OxigraphStore(Store):
         self, text: str, user_text: str, offset: int, deadline: Deadline, limit: int | None
     ) -> QueryResult:
         convert = OxConverter()
-
-        def rows(answer, make):
-            for item in answer:
-                deadline.check()
-                yield make(item)
-
+        cap = -1 if limit is None else limit
+        truncated = False
         try:
             res = self._live().query(text, use_default_graph_as_union=True)
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(res))
             if isinstance(res, ox.QueryTriples):
-                triples, truncated = take(
-                    rows(res, lambda t: (convert(t.subject), convert(t.predicate), convert(t.object))), limit
-                )
+                triples = []
+                for t in res:
+                    if len(triples) == cap:
+                        truncated = True
+                        break
+                    deadline.check()
+                    triples.append((convert(t.subject), convert(t.predicate), convert(t.object)))
                 return QueryResult("graph", triples=triples, truncated=truncated)
             names = [v.value for v in res.variables]
-            solutions, truncated = take(rows(res, lambda s: tuple(convert(s[v]) for v in names)), limit)
+            solutions = []
+            for sol in res:
+                if len(solutions) == cap:
+                    truncated = True
+                    break
+                deadline.check()
+                solutions.append(tuple(convert(sol[v]) for v in names))
         except QueryError:
             raise
         except SyntaxError as e:
