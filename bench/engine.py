@@ -23,7 +23,7 @@ from rdflib import Literal  # noqa: E402
 
 from kg.queries import list_queries, load_query  # noqa: E402
 from kg.rdf import BASE, HC  # noqa: E402
-from kg.store import MemoryStore, OxigraphStore  # noqa: E402
+from kg.store import MemoryStore, scratch_store  # noqa: E402
 
 # Bindings that make each parameterised query a realistic request; the rest run unbound.
 BINDINGS = {
@@ -39,14 +39,8 @@ def peak_rss_mb() -> float:
 
 def load(engine: str, nquads: Path):
     start = time.perf_counter()
-    if engine == "oxigraph":
-        import pyoxigraph as ox
-
-        store = OxigraphStore(None)
-        store._live().bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    else:
-        store = MemoryStore()
-        store._ds.parse(str(nquads), format="nquads")
+    store = scratch_store() if engine == "oxigraph" else MemoryStore()
+    store.load_nquads_file(nquads)
     return store, time.perf_counter() - start
 
 
@@ -97,10 +91,7 @@ def main(argv=None) -> int:
     store, load_s = load(args.engine, args.nquads)
     # each triple lives in one named graph, so quads are distinct triples (the SPARQL count over the
     # union would take minutes on rdflib at 5 M)
-    if args.engine == "oxigraph":
-        triples = len(store._live())
-    else:
-        triples = sum(len(g) for g in store._ds.graphs())
+    triples = store.quad_count()
     bindings = {**BINDINGS, **sample_bindings(store)}
     names = [n for n in (args.queries.split(",") if args.queries else list_queries()) if n]
     queries = {}

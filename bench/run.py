@@ -95,9 +95,9 @@ def main(argv=None) -> int:
 
     shutil.rmtree(store, ignore_errors=True)
     build_script = (
-        "import json,sys,time; from kg.build import build, extract_all, _read_inputs, plan_files;"
+        "import json,sys,time; from kg.build import build, extract_all, read_inputs, plan_files;"
         "from pathlib import Path;"
-        "files=plan_files([Path(sys.argv[1])]); inputs=_read_inputs(files);"
+        "files=plan_files([Path(sys.argv[1])]); inputs, _ = read_inputs(files);"
         "t=time.perf_counter(); extract_all(inputs, jobs=int(sys.argv[3])); ex=time.perf_counter()-t;"
         "t=time.perf_counter(); r=build([Path(sys.argv[1])], sys.argv[2], jobs=int(sys.argv[3]), incremental=False); b=time.perf_counter()-t;"
         "print(json.dumps({'extract_s': ex, 'build_s': b, 'triples': r.triples, 'documents': r.documents}))"
@@ -125,10 +125,7 @@ def main(argv=None) -> int:
     )
 
     # Oxigraph's own N-Quads writer: the same file for both engines, written at scale in seconds.
-    export = (
-        "import sys, pyoxigraph as ox;"
-        "ox.Store.read_only(sys.argv[1]).dump(output=sys.argv[2], format=ox.RdfFormat.N_QUADS)"
-    )
+    export = "import sys; from kg.store import open_store; open_store(sys.argv[1], read_only=True).dump_to(sys.argv[2])"
     _child([py, "-c", export, str(store), str(nquads)], cwd=ROOT)
 
     result["rdflib_queries"] = args.rdflib_queries or "all"

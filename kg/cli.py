@@ -1,7 +1,7 @@
 """The ``kg`` command line.
 
     kg extract FILE... [--json]
-    kg build [PATH...] [--store PATH]
+    kg build [PATH...] [--store PATH] [--full] [--strict]
     kg validate [--store PATH]
     kg export [--format turtle|nt|jsonld|nquads] [--store PATH] [--output FILE]
     kg query "SPARQL" | --file Q.rq | --name NAME | --list  [--format table|csv|json] [--bind NAME=VALUE]
@@ -32,6 +32,10 @@ PROG = "kg"
 
 def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
 
 
 def _one_line(message: str) -> str:
@@ -120,10 +124,26 @@ class _Progress:
 
 
 def cmd_build(args) -> int:
-    from kg.build import build
+    from kg.build import BuildRefused, build
 
     progress = _Progress(args.progress or sys.stderr.isatty())
-    res = build(args.paths or None, args.store, jobs=args.jobs, progress=progress, incremental=not args.full)
+    try:
+        res = build(
+            args.paths or None,
+            args.store,
+            jobs=args.jobs,
+            progress=progress,
+            incremental=not args.full,
+            strict=args.strict,
+        )
+    except BuildRefused as e:
+        for refused in e.refused:
+            _err(f"{PROG}: refused: {refused.message}")
+        raise KGError(e.summary) from None
+    for refused in res.refused:
+        _err(f"{PROG}: refused: {refused.message}")
+    for name, text in res.warnings:
+        _err(f"{PROG}: warning: {name}: {_one_line(text)}")
     if len(res.actions) <= 20:
         for name, n in res.actions.items():
             _out(f"  {name}: {n} actions")
@@ -134,6 +154,9 @@ def cmd_build(args) -> int:
         f"triples: {res.triples}",
         f"extracted: {res.extracted} (the others unchanged)",
         f"graphs written: {res.replaced}, removed: {res.removed}",
+        f"refused: {len(res.refused)}"
+        + (f" ({', '.join(r.file for r in res.refused)})" if res.refused else ""),
+        f"warnings: {len(res.warnings)}",
         f"mode: {res.mode}",
     ]
     if res.links_changed is not None:
@@ -147,11 +170,11 @@ def cmd_build(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from kg.validate import validate
+    from kg.validate import validate_text
 
     store = _data_store(args)
     try:
-        conforms, message = validate(store.union_graph())
+        conforms, message = validate_text(store.dump())
     finally:
         store.close()
     _out(message)
@@ -280,7 +303,7 @@ def _print_frame(frame, as_json: bool, columns: list[str] | None = None) -> None
 
 
 def _print_table(heads: list[str], rows: list) -> None:
-    from kg.store import _width
+    from kg.store import text_width as _width
 
     cells = [[("" if v is None or v != v else str(v)) for v in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(heads)]
@@ -421,6 +444,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--jobs", "-j", type=int, default=None, metavar="N", help="extraction processes (default: all cores)"
     )
     p.add_argument("--full", action="store_true", help="rebuild everything instead of updating what changed")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the whole build if any file is refused (store untouched)",
+    )
     p.add_argument(
         "--progress", action="store_true", help="show the progress bar even when not on a terminal"
     )

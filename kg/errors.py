@@ -25,3 +25,16 @@ class ValidationError(KGError):
 
 class QueryError(KGError):
     """A SPARQL query is malformed, refused or timed out."""
+
+
+class QueryRefused(QueryError):
+    """The query was refused before it ran: an update, SERVICE, FROM outside the store, too long or deep."""
+
+
+class QueryTimeout(QueryError):
+    """The query hit its time limit. ``pid`` is the worker process that was stopped (None: a thread)."""
+
+    def __init__(self, message: str, *, timeout: float, pid: int | None = None):
+        super().__init__(message)
+        self.timeout = timeout
+        self.pid = pid

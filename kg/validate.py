@@ -9,14 +9,11 @@ Two engines give the same verdicts and the same lines (tests/test_validate_engin
 this on the seed corpus, on every broken graph of the tests and on one violation of every kind
 of constraint the shapes use):
 
-* ``shacl`` (PyPI ``shacl``, a SHACL engine in Rust), the default. CPU seconds, ``validate``
-  on an rdflib graph (bench/validate_bench.py; copies of the seed corpus): 0.13 against
-  pySHACL's 1.35 at 11.7k triples, 11 against 178 at 1.1M, 100 at 4.75M (pySHACL: ~850,
-  projected). ``validate_text``, on N-Triples text with no rdflib graph (what ``kg build``
-  uses): 4.5 at 1.1M, 75 at 4.75M — figures from when the parent-level rule was a SPARQL join,
-  which this engine evaluates by scanning the graph once per focus node (quadratic: ~200 s with
-  14.7k derivations in 4.8M triples). The rule is now core constraints (hcsh:ParentLevelShape) and
-  ``validate_nquads_file`` checks a 10,000-plan corpus (16 M triples, N-Quads) in 38 s with 1.1 GB.
+* ``shacl`` (PyPI ``shacl``, a SHACL engine in Rust), the default. It reads N-Triples / N-Quads
+  files, so ``validate_text`` and ``validate_nquads_file`` (what ``kg build`` uses) build no rdflib
+  graph at all; ``validate_nquads_file`` checks a 10,000-plan corpus (16 M triples) in ~40 s with
+  ~1.1 GB. The shapes use core constraints only: the engine evaluates SPARQL-based constraints by
+  scanning the graph once per focus node. Timings per engine: ``bench/validate_bench.py``.
 * ``pyshacl``, selected with ``KG_SHACL_ENGINE=pyshacl``, and used automatically (with a
   warning) when ``shacl`` is not installed or cannot load the shapes.
 

@@ -50,6 +50,20 @@ def sample_graphs() -> dict:
     return {GRAPH_A: a, GRAPH_B: b}
 
 
+def as_nquads(graphs: dict) -> dict:
+    """Named graph IRI -> rdflib Graph, as the stores take graphs: IRI -> N-Quads bytes."""
+    out = {}
+    for iri, g in graphs.items():
+        lines = g.serialize(format="nt", encoding="utf-8").splitlines()
+        out[iri] = b"".join(ln[:-1].rstrip() + f" <{iri}> .\n".encode() for ln in lines if ln.strip())
+    return out
+
+
+def sample_nquads() -> dict:
+    """:func:`sample_graphs` as N-Quads bytes per named graph."""
+    return as_nquads(sample_graphs())
+
+
 @pytest.fixture
 def graphs() -> dict:
     return sample_graphs()
@@ -61,7 +75,7 @@ def store(request, tmp_path):
     from kg.store import open_store
 
     s = open_store(tmp_path / "store") if request.param == "oxigraph" else open_store("memory")
-    s.replace_all(sample_graphs())
+    s.replace_all(sample_nquads())
     yield s
     s.close()
 

@@ -6,13 +6,14 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import PLANS, ROOT, SEEDS, sample_graphs
+from conftest import PLANS, ROOT, SEEDS, sample_nquads
 
 from kg.cli import main
 from kg.store import open_store
@@ -50,7 +51,7 @@ def sample_store(tmp_path) -> Path:
     """A folder store holding the hand-built sample graphs (no extractor needed)."""
     path = tmp_path / "sample"
     s = open_store(path)
-    s.replace_all(sample_graphs())
+    s.replace_all(sample_nquads())
     s.close()
     return path
 
@@ -288,7 +289,7 @@ BAD_INPUTS = {
 
 
 @pytest.mark.parametrize("name", list(BAD_INPUTS))
-def test_bad_input_aborts_the_build_and_keeps_the_old_store(capsys, store_copy, tmp_path, name):
+def test_a_build_of_only_a_bad_file_fails_and_keeps_the_old_store(capsys, store_copy, tmp_path, name):
     bad = tmp_path / name
     bad.write_bytes(BAD_INPUTS[name])
     before = sorted(p.name for p in tmp_path.iterdir())
@@ -319,14 +320,58 @@ def test_graph_breaking_the_shapes_aborts_the_build(capsys, store_copy, tmp_path
     assert sorted(p.name for p in store_copy.parent.iterdir()) == beside
 
 
-def test_bad_file_among_good_ones_writes_nothing(capsys, tmp_path):
+def _seeds_and_bad_files(tmp_path) -> Path:
     folder = tmp_path / "plans"
     folder.mkdir()
-    (folder / SEEDS[0].name).write_bytes(SEEDS[0].read_bytes())
+    for seed in SEEDS:
+        shutil.copy(seed, folder)
+    (folder / "zz_binary.txt").write_bytes(_png())
     (folder / "zz_empty.txt").write_bytes(b"")
-    code, _, err = run(capsys, "build", str(folder), "--store", str(tmp_path / "store"))
-    assert code == 1 and "zz_empty.txt" in err
-    assert not (tmp_path / "store").exists()
+    return folder
+
+
+REFUSED_LINES = [
+    "kg: refused: {folder}/zz_binary.txt: binary content or mixed encodings, not a text document"
+    " (no known encoding fits; not UTF-8 from byte 0)",
+    "kg: refused: {folder}/zz_empty.txt: empty file",
+]
+
+
+def test_refused_files_are_named_and_the_others_built(capsys, tmp_path):
+    folder = _seeds_and_bad_files(tmp_path)
+    store = tmp_path / "store"
+    code, out, err = run(capsys, "build", str(folder), "--store", str(store))
+    assert code == 0
+    assert err.splitlines() == [line.format(folder=folder) for line in REFUSED_LINES]
+    assert "plans: 5" in out.splitlines() and "refused: 2 (zz_binary.txt, zz_empty.txt)" in out.splitlines()
+    assert action_counts(capsys, store) == SEED_ACTIONS
+    info = json.loads((store / "build.json").read_text(encoding="utf-8"))
+    assert [(e["file"], e["reason"]) for e in info["refused"]] == [
+        ("zz_binary.txt", REFUSED_LINES[0].split(": ", 3)[3]),
+        ("zz_empty.txt", "empty file"),
+    ]
+    assert [e["file"] for e in info["files"]] == [s.name for s in SEEDS]
+    # nothing changed: nothing is written, and the refused files are named again
+    code, out, err = run(capsys, "build", str(folder), "--store", str(store))
+    assert code == 0 and "mode: unchanged" in out.splitlines()
+    assert err.splitlines() == [line.format(folder=folder) for line in REFUSED_LINES]
+
+
+def test_strict_refuses_the_whole_build_and_leaves_the_store_untouched(capsys, store_copy, tmp_path):
+    folder = _seeds_and_bad_files(tmp_path)
+    before = (store_copy / "build.json").read_bytes()
+    beside = sorted(p.name for p in store_copy.parent.iterdir())
+    code, out, err = run(capsys, "build", str(folder), "--store", str(store_copy), "--strict")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [line.format(folder=folder) for line in REFUSED_LINES] + [
+        "kg: error: 2 of 7 files refused, nothing built (--strict): zz_binary.txt, zz_empty.txt"
+    ]
+    assert (store_copy / "build.json").read_bytes() == before
+    assert sorted(p.name for p in store_copy.parent.iterdir()) == beside
+    assert action_counts(capsys, store_copy) == SEED_ACTIONS
+    # the same into a new store: none is made
+    code, _, _ = run(capsys, "build", str(folder), "--store", str(tmp_path / "new"), "--strict", "--full")
+    assert code == 1 and not (tmp_path / "new").exists()
 
 
 def test_extract_json_and_errors(capsys, tmp_path):

@@ -50,20 +50,15 @@ def graph_quads(store_path: Path) -> dict[str, set]:
 
 def assert_mirror_is_the_store(store_path: Path) -> int:
     """The links mirror (all its parts) holds exactly the store's corpus-level quads; returns their number."""
-    import pyoxigraph as ox
+    from kg.store import scratch_store
 
-    scratch = ox.Store()  # in a store, as Oxigraph normalises literals (1.0 as 1) on writing
+    scratch = scratch_store()  # in a store, as Oxigraph normalises literals (1.0 as 1) on writing
     for part in sorted((store_path / LINKS_DIR).glob("*.nq")):
-        scratch.load(path=str(part), format=ox.RdfFormat.N_QUADS)
-    mirrored = set(scratch)
-    live = ox.Store.read_only(str(store_path))
+        scratch.load_nquads_file(part)
+    mirrored = set(scratch.quads())
     links, reference = str(BASE["graph/links"]), str(BASE["graph/reference-"])
-    stored = {
-        q
-        for q in live.quads_for_pattern(None, None, None, None)
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith((links, reference))
-    }
-    del live
+    with open_store(str(store_path), read_only=True) as live:
+        stored = {q for q in live.quads() if str(q[3]).startswith((links, reference))}
     assert mirrored == stored
     return len(stored)
 
@@ -270,3 +265,54 @@ def test_a_build_killed_midway_leaves_the_previous_graph_intact(tmp_path, capsys
     assert main(["build", str(ROOT / "data" / "plans"), "--store", str(store)]) == 0
     leftovers = sorted(p.name for p in tmp_path.iterdir())
     assert leftovers == ["big", "store"]
+
+
+def test_a_preview_shows_what_an_append_build_then_adds(tmp_path):
+    """嘉峰镇 previewed against a store of 晋城, 聊城 and 淄博: its chain up to the national plan, through
+    the same linking as the append build that then adds it, and nothing written meanwhile."""
+    from kg.build import preview
+    from kg.queries import load_query
+    from kg.rdf import record_plan_iri
+
+    corpus = tmp_path / "plans"
+    corpus.mkdir()
+    for seed in (SEEDS[0], SEEDS[2], SEEDS[3]):
+        shutil.copy(seed, corpus)
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    before = (store / "build.json").read_bytes()
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    seen = preview([SEEDS[1], empty], store=store)
+    assert [r.file for r in seen.records] == [SEEDS[1].name]
+    assert [(r.file, r.reason) for r in seen.refused] == [("empty.txt", "empty file")]
+    chain = [(n.doc_number, n.held) for n in seen.chain(seen.records[0])]
+    assert chain == [
+        ("沁政办发〔2021〕4号", False),
+        ("晋市政发〔2020〕17号", True),
+        ("晋政发〔2019〕27号", False),
+        ("国发〔2019〕13号", False),
+    ]
+    assert seen.context == 1  # linked with the stored 晋城 plan alone
+    assert (store / "build.json").read_bytes() == before
+
+    shutil.copy(SEEDS[1], corpus)
+    assert build([corpus], str(store)).mode == "append"
+    with open_store(str(store), read_only=True) as s:
+        rows = s.query(
+            load_query("trace_plans"), bindings={"start": record_plan_iri(seen.records[0])}
+        ).records()
+    assert [(r["docNumber"], r["held"]) for r in rows[1:]] == chain
+
+
+def test_record_warnings_are_kept_in_build_json_entries():
+    import dataclasses
+
+    from kg.build.summary import file_entry, record_warnings
+    from kg.extract import extract_file
+
+    record = dataclasses.replace(extract_file(SEEDS[1]), warnings=("kept without numbered actions",))
+    entry = file_entry(SEEDS[1], record)
+    assert (entry["file"], entry["warnings"]) == (SEEDS[1].name, ["kept without numbered actions"])
+    assert record_warnings([record]) == [(SEEDS[1].name, "kept without numbered actions")]

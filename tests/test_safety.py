@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import GRAPH_A, ID, ROOT, sample_graphs
+from conftest import GRAPH_A, ID, ROOT, sample_nquads
 from rdflib import Literal
 
 from kg import safety
@@ -39,7 +39,7 @@ def sample(tmp_path_factory) -> Path:
     """A folder store with the hand-built sample graphs (18 triples, plans A and B)."""
     path = tmp_path_factory.mktemp("safety") / "sample"
     s = open_store(path)
-    s.replace_all(sample_graphs())
+    s.replace_all(sample_nquads())
     s.close()
     return path
 
@@ -172,7 +172,7 @@ def test_from_a_graph_in_the_store_is_allowed(sample):
         f"SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{GRAPH_A}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
     )
     memory = open_store("memory")
-    memory.replace_all(sample_graphs())
+    memory.replace_all(sample_nquads())
     assert run_user_query(memory, in_a).result.rows == [(11,)]  # rdflib: graph A alone
     assert run_user_query(memory, named).result.rows == [(str(GRAPH_A), 11)]
     # Oxigraph, asked for the union default graph as kg.store does, answers over the union whatever
@@ -214,19 +214,10 @@ def test_query_forms():
     assert check_read_only("SELECT * { ?s ?p ?o }") == "SELECT"
 
 
-def test_every_named_query_passes_and_answers_as_the_store_does(built_store):
-    direct = open_store(built_store, read_only=True)
-    try:
-        for name in list_queries():
-            sparql, bindings = load_query(name), BINDINGS.get(name)
-            assert check_read_only(sparql) in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"), name
-            answer = run_user_query(built_store, sparql, bindings=bindings)
-            expected = direct.query(sparql, bindings=bindings)
-            assert answer.result.vars == expected.vars, name
-            assert sorted(map(repr, answer.result.terms)) == sorted(map(repr, expected.terms)), name
-            assert answer.result.triples == expected.triples, name
-    finally:
-        direct.close()
+def test_every_named_query_passes_the_check():
+    forms = {name: check_read_only(load_query(name)) for name in list_queries()}
+    assert set(forms.values()) == {"SELECT"}
+    assert {"actions_per_plan", "build_counts", "trace"} <= set(forms)
 
 
 def test_bound_values_are_checked_and_stay_values(sample):
@@ -320,7 +311,7 @@ def test_workers_are_reused_and_report_themselves(sample):
     b = run_user_query(sample, "SELECT * { ?s ?p ?o }")
     assert a.worker_pid == b.worker_pid and a.worker_pid != os.getpid()
     assert isinstance(b.isolated, bool) and b.seconds < 5
-    assert len(safety._idle) <= safety.MAX_IDLE_TOTAL
+    assert len(safety.pool.idle) <= safety.pool.MAX_IDLE_TOTAL
 
 
 def test_prestart_readies_a_worker_for_the_first_query(tmp_path, sample):
@@ -329,9 +320,9 @@ def test_prestart_readies_a_worker_for_the_first_query(tmp_path, sample):
     path = tmp_path / "copy"
     shutil.copytree(sample, path, ignore=shutil.ignore_patterns("LOCK"))
     safety.prestart(path)
-    for t in list(safety._prestarts):
+    for t in list(safety.pool.prestarts):
         t.join(60)
-    ready = [w.pid for w in safety._idle if w.path == os.path.abspath(path)]
+    ready = [w.pid for w in safety.pool.idle if w.path == os.path.abspath(path)]
     assert len(ready) == 1
     assert run_user_query(path, "SELECT * { ?s ?p ?o }").worker_pid == ready[0]
     safety.prestart("memory")  # nothing to start for other stores
@@ -339,7 +330,7 @@ def test_prestart_readies_a_worker_for_the_first_query(tmp_path, sample):
 
 def test_memory_store_runs_in_a_thread_with_the_same_rules():
     store = open_store("memory")
-    store.replace_all(sample_graphs())
+    store.replace_all(sample_nquads())
     answer = run_user_query(store, "SELECT * WHERE { ?s ?p ?o }", limit=4)
     assert (len(answer.result), answer.truncated, answer.worker_pid) == (4, True, None)
     with pytest.raises(QueryRefused, match=r"^SPARQL Update refused \(DROP\)"):
@@ -430,8 +421,8 @@ def test_an_unguarded_script_is_not_run_again_in_the_worker(tmp_path, sample):
 
 NETWORK_PROBE = """
 import sys, pyoxigraph as ox
-from kg.safety import _isolate_network
-print(_isolate_network())
+from kg.safety.sandbox import isolate_network
+print(isolate_network())
 try:
     list(ox.Store().query("SELECT * WHERE { SERVICE <%s> { ?s ?p ?o } }"))
 except Exception as e:

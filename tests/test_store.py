@@ -6,7 +6,7 @@ import datetime
 import json
 
 import pytest
-from conftest import GRAPH_A, GRAPH_B, HC, ID, sample_graphs
+from conftest import GRAPH_A, GRAPH_B, HC, ID, as_nquads, sample_nquads
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
@@ -50,7 +50,7 @@ def test_both_backends_give_identical_terms(tmp_path):
     ox = open_store(tmp_path / "s")
     mem = open_store("memory")
     for s in (ox, mem):
-        s.replace_all(sample_graphs())
+        s.replace_all(sample_nquads())
     q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
     a, b = ox.query(q), mem.query(q)
     assert a.terms == b.terms
@@ -88,7 +88,7 @@ def test_the_built_graphs_share_no_triple(built_store):
 def test_replace_all_replaces_everything(store):
     g = Graph()
     g.add((ID["plan/C"], RDF.type, HC.Plan))
-    store.replace_all({ID["graph/c"]: g})
+    store.replace_all(as_nquads({ID["graph/c"]: g}))
     assert store.graphs() == [ID["graph/c"]]
     assert store.query("SELECT ?p WHERE { ?p a hc:Plan }").rows == [
         ("https://w3id.org/healthy-china/id/plan/C",)
@@ -99,7 +99,7 @@ def test_replace_all_replaces_everything(store):
 def test_folder_store_persists_and_reopens_read_only(tmp_path):
     path = tmp_path / "store"
     s = open_store(path)
-    s.replace_all(sample_graphs())
+    s.replace_all(sample_nquads())
     s.close()
     r = open_store(path, read_only=True)
     assert isinstance(r, OxigraphStore)
@@ -278,7 +278,7 @@ def test_timeout_raises_query_error(store):
 
 @pytest.mark.parametrize("fmt", ["turtle", "nt", "jsonld", "nquads"])
 def test_export_is_deterministic(tmp_path, fmt):
-    graphs = sample_graphs()
+    graphs = sample_nquads()
     reversed_graphs = {k: graphs[k] for k in reversed(list(graphs))}
     outputs = set()
     for i, gs in enumerate([graphs, reversed_graphs]):
@@ -338,3 +338,48 @@ def test_shorten_uses_the_longest_namespace():
     assert shorten(str(HC.Plan)) == "hc:Plan"
     assert shorten("https://w3id.org/healthy-china/id/plan/A") == "hcid:plan/A"
     assert shorten("https://example.org/x") == "https://example.org/x"
+
+
+def test_quads_go_in_and_out_as_nquads(store):
+    plan_b = str(ID["plan/B"])
+    about = store.quads_about([plan_b])
+    assert sorted(line.split(b" ", 2)[1] for line in about.splitlines()) == sorted(
+        f"<{p}>".encode()
+        for p in (
+            RDF.type,
+            "http://data.europa.eu/eli/ontology#title",
+            HC.held,
+            "http://data.europa.eu/eli/ontology#has_part",
+        )
+    )
+    assert all(line.endswith(f" <{GRAPH_B}> .".encode()) for line in about.splitlines())
+    assert store.quads_about([plan_b], exclude=[str(GRAPH_B)]) == b""
+    store.remove_quads(about)
+    assert (store.quads_about([plan_b]), store.triple_count()) == (b"", 14)
+    store.add_quads(about)
+    assert store.triple_count() == 18
+    store.remove_graphs([GRAPH_B])
+    assert (store.graphs(), store.triple_count()) == ([GRAPH_A], 11)
+    assert len(store.dump().splitlines()) == 11
+
+
+def test_a_limit_keeps_the_first_rows_and_says_there_were_more(store):
+    q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+    cut = store.query(q, limit=5)
+    assert (len(cut.terms), cut.truncated) == (5, True)
+    assert cut.terms == store.query(q).terms[:5]
+    assert store.query(q, limit=18).truncated is False
+    raw = store.query_raw(q, limit=5)
+    assert raw.truncated is True and raw.to_result().terms == cut.terms
+
+
+def test_a_folder_store_snapshots_into_a_store_of_its_own(tmp_path):
+    s = open_store(tmp_path / "s")
+    s.replace_all(sample_nquads())
+    s.backup(tmp_path / "snapshot")
+    s.remove_graphs([GRAPH_A])
+    s.close()
+    with open_store(tmp_path / "snapshot", read_only=True) as snap:
+        assert (snap.graphs(), snap.triple_count()) == ([GRAPH_A, GRAPH_B], 18)
+    with pytest.raises(KGError, match="a snapshot is not supported by a MemoryStore"):
+        open_store("memory").backup(tmp_path / "nowhere")

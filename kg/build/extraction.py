@@ -1,0 +1,89 @@
+"""Plan files -> records (and each document's graph as N-Quads), in worker processes when there
+are many. A document the extractor refuses comes back as a :class:`~kg.build.inputs.Refused`."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+from kg.build.inputs import Input, Refused
+from kg.errors import ExtractionError
+
+PARALLEL_FROM = 40  # documents; below this, worker start-up costs more than it saves
+
+
+def _extract_record(item: tuple[bytes, str]):
+    from kg.extract import extract_bytes
+
+    data, name = item
+    try:
+        return extract_bytes(data, name)
+    except ExtractionError as e:
+        return Refused(name, e.reason)
+
+
+def _extract_with_graph(item: tuple[bytes, str]):
+    """(record, its document graph as N-Quads bytes): the graph is written where the record is made,
+    so that a parallel build does that work in parallel too."""
+    record = _extract_record(item)
+    if isinstance(record, Refused):
+        return record, b""
+    return record, document_nquads(record)
+
+
+def document_nquads(record) -> bytes:
+    """A record's document graph as N-Quads (UTF-8)."""
+    from kg.rdf import graph_iri, nquads, record_nt
+
+    return nquads(record_nt(record), graph_iri(record.file)).encode("utf-8")
+
+
+def extract_all(
+    inputs: list[Input], *, jobs: int | None = None, progress=None, graphs: bool = False, sink=None
+) -> list:
+    """Records of the inputs, in order (a :class:`Refused` for each refused document, its path and
+    sha256 filled in); in worker processes when there are many documents.
+
+    ``graphs``: (record, N-Quads bytes of its document graph) pairs instead; with ``sink``, the
+    bytes go to ``sink(bytes)`` as they come (in order) and only the records are returned.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    items = [(data, f.name) for f, data, _ in inputs]
+    work = _extract_with_graph if (graphs or sink) else _extract_record
+
+    def keep(k: int, result):
+        record = result[0] if work is _extract_with_graph else result
+        if isinstance(record, Refused):
+            f, _, sha = inputs[k]
+            record = dataclasses.replace(record, path=str(f), sha256=sha)
+            result = (record, b"") if work is _extract_with_graph else record
+        if sink is None:
+            return result
+        if not isinstance(record, Refused):
+            sink(result[1])
+        return record
+
+    if jobs <= 1 or len(items) < PARALLEL_FROM:
+        out = []
+        for k, item in enumerate(items):
+            out.append(keep(k, work(item)))
+            if progress:
+                progress(k + 1, len(items))
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    out = []
+    chunk = max(1, min(16, len(items) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for k, result in enumerate(pool.map(work, items, chunksize=chunk)):
+            out.append(keep(k, result))
+            if progress and ((k + 1) % 50 == 0 or k + 1 == len(items)):
+                progress(k + 1, len(items))
+    return out
+
+
+def renamed(record, name: str):
+    """A cached record of the same bytes read under another file name."""
+    if record.file == name:
+        return record
+    return dataclasses.replace(record, file=name)

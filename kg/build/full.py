@@ -1,0 +1,110 @@
+"""Mode ``full``: extract, link, validate and write everything.
+
+Into a folder store, the document graphs are streamed to one N-Quads file as they are extracted
+(:class:`~kg.build.staging.Staged`); the bulk loader reads it in a thread while the corpus is linked,
+then the SHACL engine validates the same file while the links load. Into memory, an endpoint or an
+open store, the graphs (N-Quads per named graph) are validated and then replace the store's content.
+"""
+
+from __future__ import annotations
+
+from kg.build.common import check_documents, link_graphs, ontology_nquads, take_in
+from kg.build.extraction import document_nquads, extract_all
+from kg.build.inputs import Refused
+from kg.build.plan import BuildPlan
+from kg.build.staging import Staged
+from kg.build.summary import BuildResult, build_info, record_warnings
+from kg.build.validation import require_conformance, validate_nquads
+from kg.rdf import ONTOLOGY_GRAPH
+from kg.store import MemoryStore, Store, open_store
+
+
+def _result(plan: BuildPlan, documents: list, triples: int, *, memory_store=None) -> BuildResult:
+    records = [r for _, r in documents]
+    return BuildResult(
+        store=plan.spec,
+        documents=len(records),
+        triples=triples,
+        actions={r.file: len(r.actions) for r in records},
+        seconds=plan.elapsed(),
+        files=[str(f) for f in plan.files],
+        memory_store=memory_store,
+        extracted=len(records),
+        replaced=len(records),
+        removed=0,
+        phases=plan.phases,
+        mode="full",
+        refused=list(plan.refused),
+        warnings=record_warnings(records),
+    )
+
+
+def build_folder(plan: BuildPlan) -> BuildResult:
+    staged = Staged(plan.folder)
+    try:
+        staged.write(ontology_nquads())
+        results = extract_all(plan.inputs, jobs=plan.jobs, progress=plan.progress, sink=staged.write)
+        staged.load_in_background()
+        documents = take_in(plan, plan.inputs, results)
+        del results
+        plan.phase("extract")
+        check_documents(plan, documents)
+        records = [r for _, r in documents]
+        staged.write_links(link_graphs(records))  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
+        plan.phase("link")
+        info = build_info(
+            documents,
+            mode="full",
+            extracted=len(records),
+            replaced=[],
+            removed=[],
+            refused=plan.refused,
+        )
+        info["replaced_graphs"] = sorted(e["graph"] for e in info["files"])
+        # Free what validation does not need before the SHACL engine reads the corpus.
+        staged.write_records({r.sha256: r for r in records})
+        del records
+        # Once the documents are loaded, the links load (in a thread) while the links are copied
+        # into the validated file.
+        staged.load_in_background(links=True)
+        staged.append_links()
+        require_conformance(staged.validate(), [r for _, r in documents])
+        plan.phase("validate")
+        staged.wait()
+        plan.phase("store")
+        info["phases"] = plan.phases
+        info["seconds"] = round(plan.elapsed(), 3)
+        triples = staged.finish(info)
+    finally:
+        staged.discard()
+    return _result(plan, documents, triples)
+
+
+def build_elsewhere(plan: BuildPlan) -> BuildResult:
+    """Into memory, a SPARQL endpoint, or an open :class:`Store` (refilled in place)."""
+    from kg.rdf import graph_iri, nquads
+
+    results = extract_all(plan.inputs, jobs=plan.jobs, progress=plan.progress, graphs=True)
+    documents = take_in(plan, plan.inputs, results)
+    quads = {r.file: q for r, q in results if not isinstance(r, Refused)}
+    del results
+    plan.phase("extract")
+    check_documents(plan, documents)
+    records = [r for _, r in documents]
+    corpus = link_graphs(records)
+    plan.phase("link")
+    graphs = {ONTOLOGY_GRAPH: ontology_nquads()}
+    for r in records:
+        graphs[graph_iri(r.file)] = quads.get(r.file) or document_nquads(r)
+    for iri, triples in corpus.items():
+        graphs[iri] = nquads(triples, iri).encode("utf-8")
+    require_conformance(validate_nquads(list(graphs.values())), records)
+    plan.phase("validate")
+    if isinstance(plan.target, Store):
+        store = plan.target
+    else:
+        store = MemoryStore() if plan.spec == "memory" else open_store(plan.spec)
+    store.replace_all(graphs)
+    triples = store.triple_count()
+    plan.phase("store")
+    return _result(plan, documents, triples, memory_store=store if isinstance(store, MemoryStore) else None)

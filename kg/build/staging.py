@@ -1,0 +1,123 @@
+"""A full build of a folder store, staged beside it (:class:`Staged`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from kg.build.cache import RecordCache
+from kg.build.links_mirror import LINKS_DIR, part_name, write_links_file
+from kg.build.summary import store_counts
+from kg.build.swap import finish, prepare
+from kg.errors import KGError
+from kg.store import open_store
+
+
+class Staged:
+    """The new store (``{name}.tmp-{pid}``) and the N-Quads of every graph in one file
+    (``{name}.work-{pid}/data.nq``), written as documents are extracted. The bulk loader and the SHACL
+    engine both read that file and both release the GIL, so loading runs in a thread beside linking
+    and validation. Nothing replaces the store until :meth:`finish`; :meth:`discard` removes whatever
+    is left."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.tmp = prepare(folder)
+        self.work = folder.parent / f"{folder.name}.work-{os.getpid()}"
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self.data = self.work / "data.nq"
+        self.links = self.work / "links.nq"
+        self._out = open(self.data, "wb")  # noqa: SIM115 - closed by load_in_background()/discard()
+        self.store = open_store(self.tmp)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self.summary: tuple[int, dict] | None = None  # (quads, counts), see validate()
+
+    def write(self, quads: bytes) -> None:
+        self._out.write(quads)
+
+    def write_links(self, graphs: dict) -> None:
+        """The corpus-level graphs (N-Triples term strings) to a file of their own."""
+        write_links_file(self.links, graphs)
+
+    def append_links(self) -> None:
+        """Add the links file to the file that is validated (once the documents are loaded)."""
+        with open(self.data, "ab") as data, open(self.links, "rb") as links:
+            shutil.copyfileobj(links, data, 1 << 24)
+
+    def write_records(self, records_by_sha: dict) -> None:
+        RecordCache.write(self.tmp, records_by_sha)
+
+    def load_in_background(self, *, links: bool = False) -> None:
+        """Load the documents written so far (or, with ``links``, the links file) in a thread."""
+        self.wait()
+        if not self._out.closed:
+            self._out.close()
+        path = self.links if links else self.data
+
+        def run() -> None:
+            try:
+                self.store.load_nquads_file(path)
+            except BaseException as e:  # re-raised by wait()
+                self._error = e
+
+        self._thread = threading.Thread(target=run, name="kg-bulk-load", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise KGError(f"{self.folder}: loading the new store failed: {error}") from error
+
+    def validate(self) -> tuple[bool, str]:
+        """SHACL-validate the data file in a thread (the engine releases the GIL) while this thread
+        waits for the links to load and counts the new store for build.json (``self.summary``). A
+        failed load or count is raised only once the validation thread has ended (it reads the work
+        files)."""
+        from kg.validate import validate_nquads_file
+
+        outcome: dict = {}
+
+        def run() -> None:
+            try:
+                outcome["result"] = validate_nquads_file(self.data)
+            except BaseException as e:  # re-raised below, in the calling thread
+                outcome["error"] = e
+
+        thread = threading.Thread(target=run, name="kg-validate", daemon=True)
+        thread.start()
+        try:
+            self.wait()
+            self.summary = store_counts(self.store)
+        finally:
+            thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["result"]
+
+    def finish(self, info: dict) -> int:
+        """Swap the new store into place (the records cache is already in it)."""
+        self.wait()
+        self.store.flush()
+        self.store.close()
+        (self.tmp / LINKS_DIR).mkdir()
+        os.replace(self.links, self.tmp / LINKS_DIR / part_name(0))
+        shutil.rmtree(self.work, ignore_errors=True)
+        return finish(self.tmp, self.folder, info, {}, None, summary=self.summary)
+
+    def discard(self) -> None:
+        try:
+            self.wait()
+        except KGError:
+            pass
+        if not self._out.closed:
+            self._out.close()
+        self.store.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)

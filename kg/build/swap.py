@@ -1,0 +1,133 @@
+"""Atomic writes of a folder store: every build writes a new store folder beside the old one
+(``{name}.tmp-{pid}``: a fresh store, or a snapshot of the old one) and swaps it into place with
+renames, so readers never see a partial graph. Leftovers of killed builds are removed by the next."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg.build.cache import RecordCache
+from kg.build.links_mirror import LINKS_DIR, append_links_mirror, sync_links
+from kg.build.summary import store_counts
+from kg.errors import KGError
+from kg.locations import BUILD_INFO, is_store_folder
+from kg.store import open_store
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(parent: Path, name: str) -> None:
+    """Remove temp/old/work folders left by builds whose process is gone (killed mid-build)."""
+    for p in parent.glob(f"{name}.*-*"):
+        kind, _, pid = p.name[len(name) + 1 :].partition("-")
+        if (
+            kind in ("tmp", "old", "work")
+            and pid.isdigit()
+            and int(pid) != os.getpid()
+            and not _pid_alive(int(pid))
+        ):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def prepare(target: Path) -> Path:
+    """The folder the new store is written to, beside ``target`` (empty, not yet created)."""
+    if target.exists() and not (target.is_dir() and (is_store_folder(target) or not any(target.iterdir()))):
+        raise KGError(f"{target}: exists and is not a store; refusing to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target.parent, target.name)
+    tmp = target.parent / f"{target.name}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    return tmp
+
+
+def swap(target: Path, tmp: Path) -> None:
+    """Put ``tmp`` in the place of ``target`` with renames; the old store is removed only after."""
+    old = target.parent / f"{target.name}.old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    swapped_out = False
+    if target.exists():
+        os.rename(target, old)
+        swapped_out = True
+    try:
+        os.rename(tmp, target)
+    except BaseException:
+        if swapped_out:
+            os.rename(old, target)
+        raise
+    if swapped_out:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def finish(
+    tmp: Path,
+    target: Path,
+    info: dict,
+    records_by_sha: dict,
+    reuse: Path | None,
+    *,
+    summary: tuple[int, dict] | None = None,
+) -> int:
+    """Complete the new store (counts and build.json, records cache) and swap it into place."""
+    if summary is None:
+        with open_store(tmp, read_only=True) as store:
+            summary = store_counts(store)
+    triples, counts = summary
+    info["triples"] = triples
+    info["counts"] = counts
+    RecordCache.write(tmp, records_by_sha, reuse)
+    (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    swap(target, tmp)
+    return triples
+
+
+def patch_folder_store(
+    target: Path,
+    remove: list[URIRef],
+    graphs: dict[URIRef, bytes],
+    info: dict,
+    records_by_sha: dict,
+    *,
+    links: dict[URIRef, list] | None = None,
+    links_added: tuple[URIRef, list, bytes] | None = None,
+) -> int:
+    """Incremental write: snapshot the store (an Oxigraph backup: hard links, no copy), drop the
+    graphs in ``remove``, replace the graphs in ``graphs`` (IRI -> N-Quads), and swap the snapshot
+    into place.
+
+    ``links``: the corpus-level graphs of a re-linked corpus (N-Triples term lists); only the quads
+    that differ from the previous build's are written (see ``kg.build.links_mirror``).
+    ``links_added``: an append build's (links graph, its added triples as N-Triples term lists,
+    the same as N-Quads the way the store writes them)."""
+    tmp = prepare(target)
+    try:
+        with open_store(target) as source:
+            source.backup(tmp)
+        with open_store(tmp) as store:
+            store.remove_graphs([*remove, *graphs])
+            store.load_nquads(b"".join(graphs.values()))
+            if links is not None:
+                changed = sync_links(store, target / LINKS_DIR, tmp / LINKS_DIR, links)
+                if changed is not None:
+                    info["links_changed"] = changed
+            if links_added is not None:
+                graph, triples, quads = links_added
+                store.add_quads(quads)
+                append_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, graph, triples)
+            store.flush()
+        # the stores are closed (their last references dropped): the files are released before the swap
+        return finish(tmp, target, info, records_by_sha, target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

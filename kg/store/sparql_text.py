@@ -1,0 +1,141 @@
+"""SPARQL text rewriting: the known prefixes, prefixed names, and pre-bound variables (``VALUES``).
+
+Every query may use the prefixes of ``kg.rdf.PREFIXES`` without declaring them; a named query that
+says "Bind ?x" takes values as a ``VALUES`` block (see :func:`bind_values`). Pure text: no engine.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import BNode, Literal, URIRef
+
+from kg.errors import QueryError
+from kg.rdf import PREFIXES
+
+Term = URIRef | BNode | Literal
+
+
+def prefixes() -> dict[str, str]:
+    """Prefix -> namespace IRI known to every query (``kg.rdf.PREFIXES``)."""
+    return dict(PREFIXES)
+
+
+_PREFIX_DECL = re.compile(r"(?i)\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:")
+
+
+def add_prefixes(sparql: str, prefix_map: dict[str, str] | None = None) -> tuple[str, int]:
+    """Prepend a ``PREFIX`` line for every known prefix the query does not declare itself.
+
+    Returns the new text and the number of lines added (to keep error positions relative to the
+    user's text).
+    """
+    prefix_map = prefixes() if prefix_map is None else prefix_map
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code_only(sparql))}
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in sorted(prefix_map.items()) if p not in declared]
+    if not lines:
+        return sparql, 0
+    return "\n".join(lines) + "\n" + sparql, len(lines)
+
+
+def shorten(iri: str, prefix_map: dict[str, str] | None = None) -> str:
+    """``https://w3id.org/healthy-china/ontology#Plan`` -> ``hc:Plan`` (longest matching namespace)."""
+    prefix_map = prefixes() if prefix_map is None else prefix_map
+    best = None
+    for p, ns in prefix_map.items():
+        if iri.startswith(ns) and len(iri) > len(ns) and (best is None or len(ns) > len(best[1])):
+            best = (p, ns)
+    if best is None:
+        return iri
+    return f"{best[0]}:{iri[len(best[1]) :]}"
+
+
+_IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_WHERE = re.compile(r"(?i)\bWHERE\s*\{")
+_VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def code_only(sparql: str) -> str:
+    """The query with string literals, IRIs and comments blanked out (same length, same positions)."""
+    out = list(sparql)
+    i, n = 0, len(sparql)
+    while i < n:
+        ch = sparql[i]
+        if ch == "#":
+            j = sparql.find("\n", i)
+            j = n if j < 0 else j
+        elif ch == "<" and (m := _IRIREF.match(sparql, i)):
+            j = m.end()
+        elif ch in "'\"":
+            quote = sparql[i : i + 3] if sparql[i : i + 3] in ('"""', "'''") else ch
+            j = i + len(quote)
+            while j < n and not sparql.startswith(quote, j):
+                j += 2 if sparql[j] == "\\" else 1
+            j = min(n, j + len(quote))
+        else:
+            i += 1
+            continue
+        for k in range(i, j):
+            if out[k] != "\n":
+                out[k] = " "
+        i = j
+    return "".join(out)
+
+
+def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
+    """Pre-bind variables: ``VALUES (?a ?b) { (x y) }`` at the start of the WHERE clause.
+
+    A query whose outer WHERE only decorates an aggregate computed in a subquery marks that subquery's
+    group with the comment ``# bindings here`` right after its opening brace: the variables that group
+    mentions are bound there (where they still filter the aggregate), any others in the outer WHERE.
+
+    The same text works on every engine (Oxigraph's own substitution refuses variables that are not
+    projected). VALUES go on the line of the opening brace, so line numbers in error messages hold.
+    """
+    bound = {k.lstrip("?$"): v for k, v in bindings.items() if v is not None}
+    if not bound:
+        return sparql
+    for name in bound:
+        if not _VAR_NAME.match(name):
+            raise QueryError(f"cannot bind {name!r}: not a variable name")
+    code = code_only(sparql)
+    m = _WHERE.search(code)
+    outer = m.end() - 1 if m else code.find("{")
+    if outer < 0:
+        raise QueryError("cannot bind variables: the query has no WHERE clause")
+    places = {outer: dict(bound)}
+    marked = marked_group(sparql, code)
+    if marked is not None and marked[0] != outer:  # a marker on the outer brace changes nothing
+        start, end = marked
+        inside = {k for k in bound if re.search(rf"[?$]{k}(?![A-Za-z0-9_])", code[start:end])}
+        if inside:
+            places[start] = {k: bound[k] for k in inside}
+            places[outer] = {k: v for k, v in bound.items() if k not in inside}
+    out = sparql
+    for brace in sorted((b for b, vs in places.items() if vs), reverse=True):  # later text first
+        names = " ".join(f"?{k}" for k in places[brace])
+        values = " ".join(v.n3() for v in places[brace].values())
+        out = f"{out[: brace + 1]} VALUES ({names}) {{ ({values}) }} {out[brace + 1 :]}"
+    return out
+
+
+_MARKER = re.compile(r"\{([ \t]*)# bindings here(?![A-Za-z0-9_])")
+
+
+def marked_group(sparql: str, code: str) -> tuple[int, int] | None:
+    """(opening brace, closing brace) of the first group marked ``# bindings here``: a comment (not
+    text in a string) right after the brace."""
+    for m in _MARKER.finditer(sparql):
+        brace = m.start()
+        if code[brace] != "{":  # inside a string, an IRI or a comment; a '#' that follows a real
+            continue  # brace with only blanks between starts a comment
+        depth = 0
+        for k in range(brace, len(code)):
+            if code[k] == "{":
+                depth += 1
+            elif code[k] == "}":
+                depth -= 1
+                if depth == 0:
+                    return brace, k
+        return None
+    return None
