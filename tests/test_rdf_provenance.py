@@ -135,9 +135,6 @@ def test_plan_title_publication_date_and_warnings() -> None:
         Literal("kept without numbered actions"),
         Literal("二〇二三年 date read as 2023"),
     }
-    # a plan title equal to the title is not repeated
-    same = record_to_graph(with_plan_fields(plan_title="嘉峰镇人民政府关于推进健康嘉峰建设的实施方案"))
-    assert list(same.objects(PLAN, HC.planTitle)) == []
 
 
 def test_an_ill_formed_publication_date_is_reported() -> None:

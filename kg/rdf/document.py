@@ -86,8 +86,7 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
     add(plan, A, eli.LegalExpression)
     opt(plan, eli.title, m.title, zh)
     opt(plan, eli.title_short, m.title_short, zh)
-    if m.plan_title and m.plan_title != m.title:
-        add(plan, hc.planTitle, zh(m.plan_title))
+    opt(plan, hc.planTitle, m.plan_title, zh)
     add(plan, eli.language, f"<{LANGUAGE_ZH}>")
     opt(plan, eli.id_local, m.doc_number)
     if m.doc_number_raw and m.doc_number_raw != m.doc_number:
