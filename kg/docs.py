@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from html import escape
 from pathlib import Path
@@ -52,7 +53,18 @@ def ontology_html() -> str:
     anchor = '<div id="namespaces">'
     if anchor not in html:  # pragma: no cover - a pyLODE layout this module was not written for
         raise RuntimeError(f"pyLODE's page has no {anchor!r} to put the concept schemes before")
-    return html.replace(anchor, _schemes_section(ontology_graph(), schemes) + anchor, 1)
+    html = html.replace(anchor, _schemes_section(ontology_graph(), schemes) + anchor, 1)
+    # and an entry in the table of contents, before the namespaces'
+    toc = re.search(r'<li>\s*<h4>\s*<a href="#namespaces">', html)
+    if toc is None:  # pragma: no cover - a pyLODE layout this module was not written for
+        raise RuntimeError("pyLODE's table of contents has no entry for the namespaces")
+    names = "".join(f'<li><a href="#{escape(_local(s))}">{escape(_local(s))}</a></li>' for s in schemes)
+    entry = f'<li><h4><a href="#conceptschemes">Concept schemes</a></h4><ul class="second">{names}</ul></li>'
+    return html[: toc.start()] + entry + html[toc.start() :]
+
+
+def _local(node) -> str:
+    return str(node)[len(str(HC)) :] if str(node).startswith(str(HC)) else str(node)
 
 
 def _label(g: Graph, node, lang: str) -> str:
@@ -63,7 +75,7 @@ def _schemes_section(g: Graph, schemes: list) -> str:
     """The concept schemes (levels, roles, comparators, field sources …) as one HTML section."""
     out = ['<div class="section" id="conceptschemes">', "<h2>Concept schemes</h2>"]
     for scheme in schemes:
-        name = str(scheme)[len(str(HC)) :]
+        name = _local(scheme)
         comment = next((str(c) for c in g.objects(scheme, RDFS.comment) if c.language == "en"), "")
         out.append(f'<div class="property entity" id="{escape(name)}"><h3>{escape(_label(g, scheme, "en"))} ')
         out.append(f"{escape(_label(g, scheme, 'zh'))}</h3><p><code>{escape(str(scheme))}</code></p>")
@@ -71,7 +83,7 @@ def _schemes_section(g: Graph, schemes: list) -> str:
         out.append("<table><tr><th>concept</th><th>notation</th><th>label</th><th>description</th></tr>")
         concepts = sorted(g.subjects(SKOS.inScheme, scheme), key=lambda c: str(c))
         for c in concepts:
-            local = str(c)[len(str(HC)) :] if str(c).startswith(str(HC)) else str(c)
+            local = _local(c)
             notation = str(g.value(c, SKOS.notation) or "")
             note = next((str(x) for x in g.objects(c, RDFS.comment) if x.language == "en"), "")
             label = f"{_label(g, c, 'zh')} / {_label(g, c, 'en')}"

@@ -69,6 +69,7 @@ def test_the_page_shows_the_licence_and_the_alignment(html: str) -> None:
     assert "http://data.europa.eu/eli/ontology#LegalExpression" in html  # hc:Plan's super-class
     # the concept schemes, with their concepts and notations
     assert 'id="FieldSources"' in html and 'id="AdministrativeLevels"' in html
+    assert '<a href="#conceptschemes">Concept schemes</a>' in html  # in the table of contents
     assert '<td id="MetadataBlock"><code>hc:MetadataBlock</code></td><td><code>metadata</code></td>' in html
 
 
