@@ -432,13 +432,13 @@ def trace(k, plan_iri: str, action: str) -> list[dict]:
 
 @stored
 def action_texts(k, iris: tuple[str, ...]) -> dict[str, str]:
-    """hc:text of each action IRI (IRIs bound through VALUES terms, never pasted as text)."""
+    """hc:sourceText (the text) of each action IRI (IRIs bound through VALUES terms, never pasted as text)."""
     if not iris:
         return {}
     from rdflib import URIRef
 
     out: dict[str, str] = {}
-    q = "SELECT ?text WHERE { ?action hc:text ?text }"
+    q = "SELECT ?text WHERE { ?action hc:sourceText ?text }"
     for iri in iris:
         res = _pg(k).query(q, bindings={"action": URIRef(iri)})
         if res.rows:

@@ -202,7 +202,7 @@ def preview(file_name: str, data: bytes, sha: str) -> dict:
                      ?plan a hc:Plan .
                      OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan eli:id_local ?docNumber }
                      OPTIONAL { ?plan hc:level/skos:notation ?levelName }
-                     OPTIONAL { ?plan hc:region/rdfs:label ?region } OPTIONAL { ?plan hc:held ?held }
+                     OPTIONAL { ?plan eli:relevant_for/rdfs:label ?region } OPTIONAL { ?plan hc:held ?held }
                      OPTIONAL { ?plan prov:qualifiedDerivation ?d . ?d a hc:PlanDerivation ;
                                 prov:entity ?parent ; hc:matchMethod ?method ; hc:matchScore ?score }
                    } LIMIT 1""",
@@ -225,13 +225,13 @@ def preview(file_name: str, data: bytes, sha: str) -> dict:
         links = store.query(
             """SELECT ?ordinal ?name ?themeLabel ?parentName ?parentRegion ?score ?textReuse WHERE {
                  ?action eli:is_part_of ?plan ; hc:ordinal ?ordinal ; rdfs:label ?name .
-                 OPTIONAL { ?action hc:theme ?t . ?t skos:prefLabel ?themeLabel FILTER(lang(?themeLabel) = "zh") }
+                 OPTIONAL { ?action eli:is_about ?t . ?t skos:prefLabel ?themeLabel FILTER(lang(?themeLabel) = "zh") }
                  OPTIONAL {
                    ?action prov:qualifiedDerivation ?d . ?d a hc:Implementation ; prov:entity ?parent ;
                            hc:matchScore ?score .
                    OPTIONAL { ?d hc:textReuse ?textReuse }
                    ?parent rdfs:label ?parentName ; eli:is_part_of ?pp .
-                   OPTIONAL { ?pp hc:region/rdfs:label ?parentRegion }
+                   OPTIONAL { ?pp eli:relevant_for/rdfs:label ?parentRegion }
                  }
                } ORDER BY ?ordinal""",
             bindings={"plan": iri},

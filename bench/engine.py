@@ -48,7 +48,7 @@ def sample_bindings(store) -> dict:
     """A plan and a theme to trace from: the first township (or lowest) plan with a themed action."""
     res = store.query(
         "SELECT ?plan ?theme WHERE { ?plan hc:held true ; hc:level/hc:rank ?r ; eli:has_part ?a . "
-        "?a hc:theme ?theme } ORDER BY DESC(?r) ?plan ?theme LIMIT 1"
+        "?a eli:is_about ?theme } ORDER BY DESC(?r) ?plan ?theme LIMIT 1"
     )
     if not res.terms:
         return {}

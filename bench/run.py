@@ -173,7 +173,7 @@ from kg.graph import PolicyGraph
 store, runs = sys.argv[1], int(sys.argv[2])
 with PolicyGraph.open(store=store) as pg:
     res = pg.store.query(
-        "SELECT ?region ?name WHERE { ?p hc:held true ; hc:level/hc:rank ?r ; hc:region/rdfs:label ?region ;"
+        "SELECT ?region ?name WHERE { ?p hc:held true ; hc:level/hc:rank ?r ; eli:relevant_for/rdfs:label ?region ;"
         " eli:has_part ?a . ?a rdfs:label ?name ; hc:implements ?up } ORDER BY DESC(?r) ?region ?name LIMIT 1"
     )
     region, name = (str(t) for t in res.terms[0])

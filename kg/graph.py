@@ -19,7 +19,7 @@ from rdflib import Literal, URIRef
 
 from kg.errors import KGError
 from kg.queries import load_query
-from kg.rdf import BASE, ELI, HC, LEVEL_CONCEPTS, ROLE_CONCEPTS, region_iri
+from kg.rdf import BASE, ELI, LEVEL_CONCEPTS, ROLE_CONCEPTS, region_iri
 from kg.records import LEVELS
 from kg.store import QueryResult, Store, open_store, spec_kind
 
@@ -112,7 +112,7 @@ class PolicyGraph:
         elif want:
             for by, value in (
                 (ELI.id_local, Literal(want)),
-                (HC.region, region_iri(want)),
+                (ELI.relevant_for, region_iri(want)),
                 (ELI.title, Literal(want, lang="zh")),
             ):
                 found = self.named("find_plan", by=by, value=value)

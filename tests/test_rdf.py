@@ -204,6 +204,15 @@ def test_plan_triples(graph: Graph) -> None:
     plan = URIRef(PLAN)
     assert set(graph.subjects(RDF.type, HC.Plan)) == {plan}
     assert (plan, RDF.type, ELI.LegalResource) in graph
+    # the plan node is also its one expression: ELI's expression-level properties sit on it
+    assert (plan, RDF.type, ELI.LegalExpression) in graph
+    assert list(graph.objects(plan, ELI.title_short)) == [
+        Literal("关于推进健康嘉峰建设的实施方案", lang="zh")
+    ]
+    assert list(graph.objects(plan, HC.titleShort)) == []
+    assert list(graph.objects(plan, ELI.language)) == [
+        URIRef("http://publications.europa.eu/resource/authority/language/ZHO")
+    ]
     assert list(graph.objects(plan, ELI.title)) == [
         Literal("嘉峰镇人民政府关于推进健康嘉峰建设的实施方案", lang="zh")
     ]
@@ -212,7 +221,8 @@ def test_plan_triples(graph: Graph) -> None:
     assert list(graph.objects(plan, ELI.date_document)) == [Literal("2023-05-06", datatype=XSD.date)]
     assert list(graph.objects(plan, HC.level)) == [HC.Township]
     assert list(graph.objects(plan, HC.held)) == [Literal(True)]
-    assert list(graph.objects(plan, HC.region)) == [URIRef(ID + "region/嘉峰镇")]
+    assert list(graph.objects(plan, ELI.relevant_for)) == [URIRef(ID + "region/嘉峰镇")]
+    assert list(graph.objects(plan, HC.region)) == []
     assert list(graph.objects(plan, HC.province)) == [URIRef(ID + "region/山西省")]
     issuer = URIRef(ID + "org/嘉峰镇/嘉峰镇人民政府")
     assert list(graph.objects(plan, ELI.passed_by)) == [issuer]
@@ -224,9 +234,12 @@ def test_plan_triples(graph: Graph) -> None:
     assert (issuer, RDF.type, ORG.Organization) in links
     assert list(graph.objects(plan, HC.sourceFile)) == [Literal("001_e3cc1c46042f0e3f.txt")]
     src = URIRef(ID + "file/001_e3cc1c46042f0e3f.txt")
-    assert list(graph.objects(plan, PROV.wasDerivedFrom)) == [src]
+    # "read from this file" is prov:hadPrimarySource; "derived from the parent plan" is hc:derivedFrom
+    assert list(graph.objects(plan, PROV.hadPrimarySource)) == [src]
+    assert list(graph.objects(plan, PROV.wasDerivedFrom)) == []
     assert (src, RDF.type, HC.SourceDocument) in graph
     assert list(graph.objects(src, HC.sha256)) == [Literal("ab" * 32)]
+    assert list(graph.objects(plan, HC.sha256)) == []
     assert list(graph.objects(src, HC.encoding)) == [Literal("utf-8")]
 
 
@@ -238,17 +251,17 @@ def test_actions_and_responsibilities(graph: Graph) -> None:
     assert list(graph.objects(a2, HC.ordinal)) == [Literal(2)]
     assert list(graph.objects(a2, RDFS.label)) == [Literal("实施合理膳食行动", lang="zh")]
     assert list(graph.objects(a2, HC.nameNormalized)) == [Literal("合理膳食行动", lang="zh")]
+    # one text property per node: the action's text is its hc:sourceText, written once
     assert list(graph.objects(a2, HC.sourceText)) == [Literal("2.实施合理膳食行动。开展营养健康宣传。")]
+    assert list(graph.objects(a2, HC.text)) == []
     assert list(graph.objects(a1, HC.departmentSource)) == [Literal("inline")]
-
-    leads = list(graph.objects(a1, HC.leadDepartment))
-    assert leads == [URIRef(ID + "org/嘉峰镇/镇卫生院")]
+    # departments only through the qualified responsibilities (no shortcut properties)
+    assert list(graph.objects(a1, HC.leadDepartment)) == []
+    assert list(graph.objects(a1, HC.participatingDepartment)) == []
+    leads = [URIRef(ID + "org/嘉峰镇/镇卫生院")]
     links = links_to_graph(link([make_record()]))
     assert list(links.objects(leads[0], RDFS.label)) == [Literal("镇卫生院", lang="zh")]
     assert list(links.objects(leads[0], HC.region)) == [URIRef(ID + "region/嘉峰镇")]
-    participants = list(graph.objects(a1, HC.participatingDepartment))
-    assert participants == [URIRef(ID + "org/嘉峰镇/镇教育办")]
-    assert list(graph.objects(a2, HC.leadDepartment)) == []
 
     resp = URIRef(PLAN + "/action/1/responsibility/lead/镇卫生院")
     assert set(graph.objects(a1, HC.responsibility)) == {
@@ -258,6 +271,9 @@ def test_actions_and_responsibilities(graph: Graph) -> None:
     assert list(graph.objects(resp, HC.role)) == [HC.Lead]
     assert list(graph.objects(resp, HC.department)) == leads
     assert list(graph.objects(resp, HC.sourceText)) == [Literal("镇卫生院牵头，镇教育办配合")]
+    participant = URIRef(PLAN + "/action/1/responsibility/participant/镇教育办")
+    assert list(graph.objects(participant, HC.role)) == [HC.Participant]
+    assert list(graph.objects(participant, HC.department)) == [URIRef(ID + "org/嘉峰镇/镇教育办")]
 
 
 def test_citations(graph: Graph) -> None:
@@ -319,8 +335,10 @@ def test_deterministic() -> None:
     assert ntriples_sorted(g1) == ntriples_sorted(g2)
     # 112 before shared nodes moved to the links graph: cited documents (2 x type, title, id, held, less
     # one absent id = 7), regions (嘉峰镇 and 山西省 x 2 types, label, level = 8), organisations (issuer,
-    # 镇卫生院, 镇教育办 x type, label, region = 9)
-    assert len(g1) == 112 - 7 - 8 - 9
+    # 镇卫生院, 镇教育办 x type, label, region = 9); then the plan typed eli:LegalExpression with its
+    # eli:language (+2), the plan's copy of the file's hc:sha256 (-1), the second copy of each action's
+    # text (-2) and the lead/participant shortcuts beside the responsibilities (-2) dropped
+    assert len(g1) == 112 - 7 - 8 - 9 + 2 - 1 - 2 - 2
 
 
 def test_cited_plan_iri_equals_held_plan_iri() -> None:
@@ -537,9 +555,9 @@ def test_term_strings_and_rdflib_terms_say_the_same() -> None:
     strings = record_nt(record)
     parsed = Graph().parse(data=nt_lines(strings), format="nt")
     terms = record_triples(record)
-    assert len(strings) == len(terms) == len(parsed) == 88
+    assert len(strings) == len(terms) == len(parsed) == 85
     assert set(parsed) == set(terms)
-    texts = {str(o) for _, p, o in terms if p == HC.text}
+    texts = {str(o) for _, p, o in terms if p == HC.sourceText}
     assert '引号"与\\反斜杠\n换行\r回车' in texts
     # N-Quads of either form, and of a one-pass generator, name the graph on every line
     graph = URIRef("https://example.org/graph/1")

@@ -152,6 +152,7 @@ def mutated(seed: Graph) -> Graph:
     m.set((nth(HC.Action, 0), HC.ordinal, Literal(0)))  # sh:minInclusive
     m.set((nth(HC.Action, 1), HC.ordinal, Literal("1")))
     m.remove((nth(HC.Action, 2), HC.sourceText, None))  # sh:minCount
+    m.add((nth(HC.Action, 3), HC.sourceText, Literal("a second text")))  # sh:maxCount: one text per action
     m.add((nth(HC.Action, 2), HC.departmentSource, Literal("other")))
     resp = nth(HC.Responsibility)
     m.set((resp, HC.department, BASE["org/unlabelled"]))  # sh:node
@@ -182,7 +183,7 @@ def mutated(seed: Graph) -> Graph:
     m.add((deriving[0], HC.derivedFrom, plans[5]))  # targetSubjectsOf + SPARQL with ?value
     m.remove((deriving[1], PROV.qualifiedDerivation, None))  # sh:qualifiedValueShape
     m.add((sorted(seed.subjects(HC.implements, None))[0], HC.implements, BASE["thing/x"]))
-    themed = sorted(seed.subjects(HC.theme, None))
+    themed = sorted(seed.subjects(ELI.is_about, None))
     m.remove((themed[0], HC.themeScore, None))
     m.set((themed[2], HC.themeScore, Literal("2", datatype=XSD.decimal)))
     theme = nth(HC.Theme)
@@ -192,6 +193,17 @@ def mutated(seed: Graph) -> Graph:
     cited = [s for s in seed.subjects(RDF.type, ELI.LegalResource) if (s, RDF.type, HC.Plan) not in seed]
     m.add((cited[0], HC.held, Literal(True)))  # a subclass-free target (eli:LegalResource)
     m.add((cited[0], HC.held, Literal(False)))
+    other = next(p for p in plans[6:] if p != held[0])
+    m.add((other, ELI.date_publication, Literal("2019-13-45")))  # sh:datatype xsd:date
+    m.add((other, PROV.hadPrimarySource, BASE["file/elsewhere.txt"]))  # targetSubjectsOf, maxCount, class
+    field = BASE["doc/x/provenance/title"]
+    m.add((other, HC.fieldProvenance, field))
+    m.add((field, RDF.type, HC.FieldProvenance))
+    m.add((field, HC.field, RDFS.label))  # sh:in (not a plan property); no hc:fieldSource: sh:minCount
+    orphan = BASE["doc/y/provenance/date"]
+    m.add((orphan, RDF.type, HC.FieldProvenance))  # sh:inversePath: no plan points to it
+    m.add((orphan, HC.field, ELI.date_document))
+    m.add((orphan, HC.fieldSource, HC.Signature))
     return m
 
 
@@ -199,11 +211,19 @@ def test_engines_agree_on_every_kind_of_constraint(monkeypatch, seed):
     ok, message = both(monkeypatch, mutated(seed))
     assert not ok
     lines = message.splitlines()
-    # 46: plans[1] gets an unknown level, so its children's derivation (hcsh:ParentLevelShape) fails too
-    assert lines[-1] == "46 SHACL violation(s)"
+    # 46: plans[1] gets an unknown level, so its children's derivation (hcsh:ParentLevelShape) fails too;
+    # then 6 on a second action text, a date of publication, a primary source and field provenance
+    assert lines[-1] == "52 SHACL violation(s)"
     for expected in [
         "  Plan must have exactly one non-empty eli:title (@zh) (value 'plain string title')",
-        "  -  Held plan (hc:held true) must have at least one action (eli:has_part)",
+        "  -  Held plan (hc:held true) must have at least one action (eli:has_part), or an hc:warning saying why"
+        " not",
+        "  eli:date_publication  Plan has at most one eli:date_publication, a valid xsd:date",
+        "  prov:hadPrimarySource  A plan is read from at most one file (prov:hadPrimarySource), a hc:SourceDocument",
+        "hcid:doc/x/provenance/title  hc:field  Field provenance names exactly one hc:field, a plan property",
+        "hcid:doc/x/provenance/title  hc:fieldSource  Field provenance has exactly one hc:fieldSource",
+        "hcid:doc/y/provenance/date  -  Field provenance belongs to exactly one hc:Plan",
+        "  hc:sourceText  Action must have exactly one non-empty hc:sourceText (its text)",
         "  -  Qualitative target (hc:Qualitative) must not have a hc:value",
         "  -  Target with a non-qualitative comparator must have a numeric hc:value",
         "  -  A plan's parent (hc:derivedFrom) must be of a higher administrative level",
