@@ -284,8 +284,8 @@ BAD_INPUTS = {
     "empty.txt": b"",
     "picture.png": _png(),
     "noise.txt": b"\x00\x01\x02\xff\xfe" + bytes(range(256)) * 4,
-    "notice.txt": "关于做好健康工作的通知\n\n各县人民政府：\n  请认真做好有关工作。\n\n某某市人民政府\n2021年3月1日\n".encode(),
 }
+NOTICE = "关于做好健康工作的通知\n\n各县人民政府：\n  请认真做好有关工作。\n\n某某市人民政府\n2021年3月1日\n"
 
 
 @pytest.mark.parametrize("name", list(BAD_INPUTS))
@@ -298,6 +298,30 @@ def test_a_build_of_only_a_bad_file_fails_and_keeps_the_old_store(capsys, store_
     assert err.count("\n") == 1 and err.startswith("kg: error: ") and name in err, err
     assert action_counts(capsys, store_copy) == SEED_ACTIONS
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temp folders left behind
+
+
+def test_a_notice_without_actions_joins_the_graph_with_a_warning(capsys, store_copy, tmp_path):
+    notice = tmp_path / "notice.txt"
+    notice.write_text(NOTICE, encoding="utf-8")
+    code, out, err = run(capsys, "build", str(notice), "--store", str(store_copy))
+    assert code == 0
+    assert err == (
+        "kg: warning: notice.txt: no numbered actions found: "
+        "kept as a policy document with its metadata, citations and targets\n"
+    )
+    code, out, _ = run(
+        capsys,
+        "query",
+        "SELECT ?t WHERE { ?p hc:held true ; eli:title ?t } ORDER BY ?t",
+        "--format",
+        "csv",
+        "--store",
+        str(store_copy),
+    )
+    assert "关于做好健康工作的通知" in out.splitlines()
+    assert action_counts(capsys, store_copy) == [
+        0
+    ]  # the store now holds the notice alone: a plan without actions
 
 
 @pytest.mark.parametrize("full", [False, True], ids=["incremental", "full"])
