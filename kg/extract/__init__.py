@@ -16,9 +16,10 @@ from kg.extract.departments import (
     merge_assignments,
     without_spans,
 )
-from kg.extract.layout import restore_lines, strip_page
+from kg.extract.layout import strip_page
 from kg.extract.meta import extract_meta
 from kg.extract.notice import split_notice
+from kg.extract.restore import restore_lines
 from kg.extract.structure import action_blocks, normalize_action_name, split_sections
 from kg.extract.tables import TableRow, find_tables
 from kg.extract.targets import RawTarget, paragraph_targets

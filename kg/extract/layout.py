@@ -2,9 +2,9 @@
 
 Plans reach the corpus copied from government sites, gazettes and reposts: breadcrumbs, site
 chrome (字体 大 中 小, 打印本页, 分享到 …), gazette mastheads and running headers around the text,
-sometimes the whole text on one line. This module restores line breaks at the document's own
-structure, blanks the clutter (so line numbers keep pointing into the text) and reads the metadata
-blocks sites print (索引号 / 发文机关 / 成文日期 / 文号 / 发布日期) as evidence for the plan fields.
+sometimes the whole text on one line. kg.extract.restore splits the lines again; this module
+blanks the clutter (so line numbers keep pointing into the text) and hands the metadata blocks sites
+print (索引号 / 发文机关 / 成文日期 / 文号 / 发布日期) to kg.extract.sitemeta, as evidence for the plan fields.
 """
 
 from __future__ import annotations
@@ -12,131 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.dates import DATE
-from kg.extract.regions import trim_issuer
-from kg.text import CN_NUM, cn_number, strip_markdown
-
-# -- site metadata ---------------------------------------------------------------------------
-
-# label -> field it is evidence for (None: read and dropped)
-_META_LABELS = {
-    "索引号": None,
-    "主题分类": None,
-    "主题词": None,
-    "公文种类": None,
-    "体裁分类": None,
-    "组配分类": None,
-    "服务对象": None,
-    "有效性": None,
-    "时效性": None,
-    "公开方式": None,
-    "公开范围": None,
-    "信息分类": None,
-    "所属分类": None,
-    "分类": None,
-    "发文机关": "issuer",
-    "发文机构": "issuer",
-    "发布机构": "issuer",
-    "发文单位": "issuer",
-    "发布单位": "issuer",
-    "制发机关": "issuer",
-    "所属机构": None,
-    "成文日期": "date",
-    "成文时间": "date",
-    "发文日期": "date",
-    "印发日期": "date",
-    "签发日期": "date",
-    "发文字号": "doc_number",
-    "文号": "doc_number",
-    "发布日期": "date_published",
-    "发布时间": "date_published",
-    "公开日期": "date_published",
-    "公开时间": "date_published",
-    "生效日期": None,
-    "实施日期": None,
-    "废止日期": None,
-    "标题": "title",
-    "名称": "title",
-    "文件名称": "title",
-    "来源": None,
-    "信息来源": None,
-    "文章来源": None,
-    "作者": None,
-    "编辑": None,
-    "责任编辑": None,
-    "浏览次数": None,
-    "浏览量": None,
-    "阅读次数": None,
-    "点击数": None,
-    "访问量": None,
-    "字号": None,
-    "字体": None,
-    "信息名称": "title",
-    "文件编号": "doc_number",
-    "发布文号": "doc_number",
-    "文件有效性": None,
-    "有效性状态": None,
-    "公开类别": None,
-    "关键词": None,
-    "关键字": None,
-    "政策咨询电话": None,
-    "政策咨询机关": None,
-    "政策解读": None,
-    "文字解读": None,
-    "核心提示": None,
-    "属性": None,
-    "备注": None,
-    "时间": "date_published",
-    "发布": None,
-}
-_LABEL_ALT = "|".join(sorted(_META_LABELS, key=len, reverse=True))
-# A label with its colon (or a table bar): 文号：… / 文 号: … / | 发文机关 | …
-_LABEL_SPACED = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(_META_LABELS, key=len, reverse=True))
-_META_PAIR = re.compile(rf"(?:^|(?<=[\s|｜】\]]))({_LABEL_SPACED})\s*(?:[:：]|[|｜]|(?=\s*$))\s*[|｜]?")
-# Label and value separated by spaces only (索引号 000014349/2021 主题分类 卫生、体育): a line that starts so.
-_META_PAIR_SPACED = re.compile(rf"(?:^|(?<=\s))({_LABEL_ALT})(?:\s+|$)")
-_BULLET = re.compile(r"^\s*[•·●▪◆■◇○*\-]\s*")
-_META_LABEL_ALONE = re.compile(rf"^\s*[|｜]?\s*({_LABEL_SPACED})\s*[:：]?\s*[|｜]?\s*$")
-
-
-@dataclass(frozen=True)
-class SiteMeta:
-    """What a page's metadata block and strips say about the document (as written)."""
-
-    fields: tuple[tuple[str, str], ...] = ()  # (field, value) in page order
-
-    def get(self, field: str) -> str | None:
-        return next((v for f, v in self.fields if f == field), None)
-
-
-def _label_key(label: str) -> str:
-    return re.sub(r"\s+", "", label)
-
-
-def _meta_pairs(line: str) -> list[tuple[str, str]] | None:
-    """The label/value pairs of a metadata line, or None when the line is not one."""
-    line = _BULLET.sub("", line)
-    matches = list(_META_PAIR.finditer(line))
-    if not matches:
-        matches = list(_META_PAIR_SPACED.finditer(line))
-        if not matches or matches[0].start() != 0 or "。" in line or len(line) > 120:
-            return None
-    if line[: matches[0].start()].strip(" |｜【】[]"):
-        return None
-    pairs = []
-    for k, m in enumerate(matches):
-        end = matches[k + 1].start() if k + 1 < len(matches) else len(line)
-        pairs.append((_label_key(m.group(1)), line[m.end() : end].strip(" |｜\t【】[]")))
-    labelled = "".join(v for _, v in pairs)
-    # A sentence of the plan that happens to start with 名称/标题: not metadata.
-    if len(matches) == 1 and ("。" in labelled or len(labelled) > 80):
-        return None
-    return pairs
-
+from kg.extract.sitemeta import META_LABEL_ALONE, META_LABELS, SiteMeta, label_key, meta_pairs, pipe_row
 
 # -- site chrome, mastheads, running headers -------------------------------------------------
 
-_CRUMB_START = re.compile(r"^\s*(?:您?(?:当前|现在|所在|的){1,3}的?位置|位置)\s*[:：]?\s*")
+CRUMB_START = re.compile(r"^\s*(?:您?(?:当前|现在|所在|的){1,3}的?位置|位置)\s*[:：]?\s*")
 _CRUMB_SEP = re.compile(r"\s*(?:>>|>|»|＞|→|›|/)\s*")
 _NAV_WORDS = (
     "首页",
@@ -216,7 +96,7 @@ def _is_chrome(line: str) -> bool:
 
 def _crumb_rest(line: str) -> str | None:
     """For a breadcrumb line, the text glued after its last crumb ('' when none); None if not one."""
-    m = _CRUMB_START.match(line)
+    m = CRUMB_START.match(line)
     body = line[m.end() :] if m else line
     parts = _CRUMB_SEP.split(body.strip())
     if len(parts) < 2 and not m:
@@ -238,199 +118,7 @@ def _crumb_rest(line: str) -> str | None:
     return "" if len(last) <= 12 else last
 
 
-# -- restoring line breaks -------------------------------------------------------------------
-
-_LONG_LINE = 160  # a line longer than this may hold several of the document's lines
-_SENTENCE_END = "。；;！？!?：:"
-_MARKER = re.compile(
-    rf"[(（〔]\s*([{CN_NUM}]{{1,3}}|\d{{1,2}})\s*[)）〕]"
-    rf"|(?<![{CN_NUM}\d])([{CN_NUM}]{{1,3}})\s*、"
-    rf"|(?<![\d.．%])(\d{{1,2}})\s*[.、．](?![\d%])"
-    r"|(附\s*件\s*\d{0,2}\s*[:：]?)"
-    r"|(第[一二三四五六七八九十]{1,3}(?:部分|章))"
-)
-
-
-def _style(m: re.Match) -> str:
-    if m.group(1) is not None:
-        return "paren_cn" if not m.group(1).isdigit() else "paren_arabic"
-    if m.group(2) is not None:
-        return "dun"
-    if m.group(3) is not None:
-        return "dot"
-    return "annex"
-
-
-_CLAUSE = re.compile(r"[。，,]")
-# Section titles plans use; in a text that lost its line breaks, the title's end is cut from its body.
-SECTION_TITLE = re.compile(
-    r"(?:总体要求|总体目标|指导思想|基本原则|主要目标|工作目标|行动目标|发展目标|主要任务|重点任务|主要行动|重大行动|"
-    r"行动任务|工作任务|重点工作|具体措施|主要措施|工作措施|保障措施|组织实施|实施步骤|工作步骤|组织保障|工作要求|"
-    r"考核评估|监测评估|实施范围|工作原则|行动背景|总体思路)"
-)
-_GRADE = re.compile(r"[\u4e00-\u9fff]?级")
-
-
-def _count(line: str, counts: dict[str, int]) -> None:
-    """A line's own leading number sets the count of its numbering style."""
-    m = _MARKER.match(line)
-    digits = next((g for g in m.groups()[:3] if g), None) if m else None
-    if digits and (number := cn_number(digits)) is not None:
-        counts[_style(m)] = number
-
-
-def _split_long(line: str, last: dict[str, int] | None = None) -> list[str]:
-    """Break a line that holds many of the document's lines before the numbered items it contains.
-
-    A number starts an item where a sentence ended before it, or where it continues the count of
-    its style (（二） after （一）) right after a short heading; a number inside prose (一、二级, 第1、2批)
-    does neither.
-    """
-    cuts: list[int] = []
-    last = {} if last is None else last  # the count of each numbering style, carried across pieces
-    since = 0
-    for m in _MARKER.finditer(line):
-        start = m.start()
-        if start == 0:
-            _count(line, last)
-            continue
-        k = start - 1
-        while k > 0 and line[k] in " \t#*-":
-            k -= 1
-        prev = line[k]
-        style = _style(m)
-        digits = next((g for g in m.groups()[:3] if g), None)
-        number = cn_number(digits) if digits else None
-        after_stop = prev in _SENTENCE_END or prev in "）)」”】"
-        continues = number is not None and number in (1, last.get(style, 0) + 1)
-        after_heading = start - since <= 30 and not _CLAUSE.search(line, since, start)
-        titled = style in ("dun", "paren_cn") and SECTION_TITLE.match(line, m.end()) is not None
-        if style == "annex":
-            ok = after_stop
-        elif style == "dun":
-            ok = (after_stop or after_heading or titled) and continues and not _GRADE.match(line, m.end())
-        elif style.startswith("paren") and number is not None and number == last.get(style, 0) + 1 > 1:
-            ok = True  # （三） right after （二）: the count itself says it is an item
-        else:
-            ok = after_stop or ((after_heading or titled) and continues)
-        if ok:
-            cuts.append(start)
-            since = start
-            if number is not None:
-                last[style] = number
-            if titled and (t := SECTION_TITLE.match(line, m.end())) and t.end() < len(line):
-                if line[t.end()] not in "。，,、；;：:":
-                    cuts.append(t.end())  # 一、总体要求以习近平…: the body starts after the title
-                    since = t.end()
-    if not cuts:
-        return [line]
-    bounds = [0, *cuts, len(line)]
-    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
-
-
-_META_SPLIT = re.compile(rf"(?<=\S)\s*(?=(?:{_LABEL_ALT})\s*[:：])")
-_CHROME_SPLIT = re.compile(
-    r"(?=您?(?:当前|现在|所在)的?位置\s*[:：])|(?<=[。）)])\s*(?=[(（]此件[^)）]{0,12}[)）])|(?<=[(（]此件公开发布[)）])"
-    r"|(?<=[(（]此件主动公开[)）])|(?=字体\s*[:：]?\s*[【\[(（]?\s*大\s*中\s*小)|(?=打印本页)|(?=关闭窗口)|(?=分享到)"
-)
-
-
-_ISSUER_TAILS = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "办事处")
-_ISSUER_BEFORE_DATE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}(?:{'|'.join(_ISSUER_TAILS)}))$")
-
-
-def _split_signatures(line: str) -> list[str]:
-    """…全面实现。晋城市人民政府2020年12月30日（此件公开发布）附件… -> the signature on a line of its own."""
-    out, pos = [], 0
-    for d in DATE.finditer(line):
-        before = line[max(pos, d.start() - 45) : d.start()]
-        stripped = before.rstrip()
-        signed = _ISSUER_BEFORE_DATE.search(stripped) if stripped.endswith(_ISSUER_TAILS) else None
-        issuer = trim_issuer(signed.group(1)) if signed else None
-        if issuer is not None:
-            start = d.start() - len(before) + signed.end(1) - len(issuer)
-        elif stripped[-1:] in ("。", "."):
-            start = d.start()
-        else:
-            continue
-        if start <= pos and d.end() >= len(line):
-            continue  # already a line of its own
-        out.append(line[pos:start])
-        out.append(line[start : d.end()])
-        pos = d.end()
-    out.append(line[pos:])
-    return [x for x in out if x.strip()]
-
-
-_DATE_HINT = re.compile(r"月|\d{4}\s*[-./／]|(?:19|20)\d{5}")
-_MARKER_HINT = re.compile(
-    rf"[(（〔]\s*[{CN_NUM}\d]|[{CN_NUM}]\s*、|\d\s*[.、．]|附\s*件|第[一二三四五六七八九十]"
-)
-_GLUED_DEBRIS = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,}|={3,}|#{1,6})\s*")
-
-
-_ROW_START = re.compile(r"(?<=[^\d.．\t])(\d{1,3})\t")
-
-
-_SPACED_ROW_START = re.compile(r"(?<=\s)(\d{1,3})\s+(?=[\u4e00-\u9fff])")
-
-
-def _split_rows(line: str) -> list[str]:
-    """A table whose rows were joined (…健康知识普及行动2\t市卫健委牵头…, or 序号 指标 … 1 人均预期寿命
-    … 2 婴儿死亡率 …): a row per line again. Row numbers must count up from 1."""
-    if line.count("\t") >= 4:
-        pattern, start = _ROW_START, 0
-    elif (header := line.find("序号")) != -1:
-        pattern, start = _SPACED_ROW_START, header
-    else:
-        return [line]
-    cuts, last = ([start] if start else []), 0
-    for m in pattern.finditer(line, start):
-        number = int(m.group(1))
-        if number == last + 1:
-            cuts.append(m.start())
-            last = number
-    bounds = [0, *cuts, len(line)]
-    return [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
-
-
-def restore_lines(lines: list[str]) -> list[str]:
-    """Lines as the document wrote them: a line is split at table rows, signatures and numbered items
-    (a long one also at labels and chrome)."""
-    out: list[str] = []
-    counts: dict[str, int] = {}  # each numbering style's count so far, across the document
-    for whole in lines:
-        for line in _split_rows(whole) if len(whole) > _LONG_LINE else [whole]:
-            out.extend(_restore(line, counts))
-    return out
-
-
-def _restore(line: str, counts: dict[str, int]) -> list[str]:
-    if len(line) <= _LONG_LINE:
-        pieces = _split_signatures(line) if _DATE_HINT.search(line) else [line]
-        out = []
-        for p in pieces:
-            if _MARKER_HINT.search(p, 1):
-                out.extend(_split_long(p, counts))
-            else:
-                _count(p, counts)
-                out.append(p)
-        return out
-    out: list[str] = []
-    chrome = _CHROME_SPLIT.split(line) if _CHROME_HINT.search(line) else [line]
-    for piece in (q for p in chrome if p is not None for q in _split_signatures(p)):
-        labelled = (":" in piece or "：" in piece) and len(_META_PAIR.findall(piece)) >= 2
-        sub = _META_SPLIT.split(piece) if labelled or _CRUMB_START.match(piece) else [piece]
-        for s in sub:
-            if _DEBRIS_HINT.search(s):
-                s = strip_markdown(_GLUED_DEBRIS.sub(" ", s))
-            out.extend(x.strip() for x in _split_long(s, counts))
-    return out
-
-
-_CHROME_HINT = re.compile(r"位置|此件|字体|打印|关闭|分享")
-_DEBRIS_HINT = re.compile(r"[-*_=#]")
-
+_EDGE_BARS = re.compile(r"^[\s|｜]+|[\s|｜]+$")
 
 # -- the page --------------------------------------------------------------------------------
 
@@ -446,34 +134,6 @@ _HEAD_LINES = 60
 _PROSE = re.compile(
     r"[，。；]"
 )  # clutter lines carry no sentence punctuation  # breadcrumbs, metadata blocks and mastheads sit in a page's first lines
-
-
-_EDGE_BARS = re.compile(r"^[\s|｜]+|[\s|｜]+$")
-_PIPE_CELL = re.compile(r"\s*[|｜]+\s*")
-_CELL_LABEL = re.compile(r"^[\u4e00-\u9fff ]{2,10}[:：]?$")
-
-
-def _pipe_row(line: str) -> list[tuple[str, str]] | None:
-    """A table row of a page's metadata (| 文 号: | 花政〔2020〕53号 | 成文日期: | … |): its pairs."""
-    if "|" not in line and "｜" not in line:
-        return None
-    cells = [c for c in _PIPE_CELL.split(line.strip()) if c]
-    if not cells or not _CELL_LABEL.match(cells[0]) or len(cells[0].replace(" ", "")) > 8:
-        return None
-    pairs: list[tuple[str, str]] = []
-    label = _label_key(cells[0]).rstrip(":：")
-    for cell in cells[1:]:
-        key = _label_key(cell).rstrip(":：")
-        if key in _META_LABELS or (cell.rstrip().endswith((":", "：")) and len(key) <= 8):
-            if label is not None:
-                pairs.append((label, ""))
-            label = key
-        elif label is not None:
-            pairs.append((label, cell.strip()))
-            label = None
-    if label is not None:
-        pairs.append((label, ""))
-    return pairs
 
 
 def strip_page(lines: list[str]) -> Page:
@@ -506,23 +166,23 @@ def strip_page(lines: list[str]) -> Page:
             continue
         if pending_label is not None:
             value = line.strip(" |｜")
-            if not _META_LABEL_ALONE.match(line) and len(value) <= 60:
-                if _META_LABELS.get(pending_label):
-                    fields.append((_META_LABELS[pending_label], value))
+            if not META_LABEL_ALONE.match(line) and len(value) <= 60:
+                if META_LABELS.get(pending_label):
+                    fields.append((META_LABELS[pending_label], value))
                 out[i], removed, pending_label = "", removed + 1, None
                 continue
             pending_label = None
-        if m := _META_LABEL_ALONE.match(line):
-            pending_label = _label_key(m.group(1))
+        if m := META_LABEL_ALONE.match(line):
+            pending_label = label_key(m.group(1))
             out[i], removed = "", removed + 1
             continue
-        pairs = _meta_pairs(line)
+        pairs = meta_pairs(line)
         if pairs is None and head:
-            pairs = _pipe_row(raw)
+            pairs = pipe_row(raw)
         if pairs is not None:
             for label, value in pairs:
-                if _META_LABELS.get(label) and value:
-                    fields.append((_META_LABELS[label], value))
+                if META_LABELS.get(label) and value:
+                    fields.append((META_LABELS[label], value))
             out[i], removed = "", removed + 1
             continue
         rest = _crumb_rest(line) if head else None

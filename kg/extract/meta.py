@@ -1,7 +1,7 @@
 """Plan metadata: title, 文号, issuer, date, region, level, province — each with where it was read.
 
 Evidence comes from the document's heading lines, a 印发 notice around the plan, the metadata a site
-printed beside it (kg.extract.layout.SiteMeta), the signature at the end, the 文号's prefix and the
+printed beside it (kg.extract.sitemeta.SiteMeta), the signature at the end, the 文号's prefix and the
 title's wording; the first source that gives a field wins, in that order of trust.
 """
 
@@ -12,9 +12,9 @@ from collections import Counter
 
 from kg.extract.dates import DATE, is_date_line, iso_date, parse_date
 from kg.extract.docnumber import DOC_NUMBER, find_doc_numbers, is_national, normalize_doc_number
-from kg.extract.layout import SiteMeta
 from kg.extract.notice import ISSUER_TAIL, Notice
 from kg.extract.regions import issuer_region, region_level, region_province, resolve_region, trim_issuer
+from kg.extract.sitemeta import SiteMeta
 from kg.link.regions import province_mentions
 from kg.records import PlanMeta
 from kg.text import HEADING_RE, collapse_spaces
