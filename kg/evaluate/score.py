@@ -1,6 +1,6 @@
-"""Score the extractor's output against the hand annotation in ``shared/gold``.
+"""Scoring extractor output against hand annotation (data/gold, tests/fixtures).
 
-Both sides use the schema of ``shared/gold/README.md`` (the ``kg extract --json`` contract, see
+Both sides use the schema of ``data/gold/README.md`` (the ``kg extract --json`` contract, see
 ``kg.records.to_gold_json``). Every compared string goes through :func:`normalize` first.
 
 Categories scored per document:
@@ -28,12 +28,10 @@ to run the extractor itself.
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import json
 import math
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
@@ -403,7 +401,7 @@ def score_document(pred: dict, gold: dict) -> dict[str, Any]:
     }
 
 
-def _stem(name: Any) -> str:
+def file_stem(name: Any) -> str:
     return Path(str(name)).stem
 
 
@@ -417,7 +415,7 @@ def load_gold(gold_dir: str | Path) -> dict[str, dict]:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(doc, dict):
             continue
-        out[_stem(doc.get("file") or path.name)] = doc
+        out[file_stem(doc.get("file") or path.name)] = doc
     return out
 
 
@@ -484,13 +482,13 @@ def evaluate(preds: list[dict], gold_dir: str | Path, refused: list[dict] | None
     extractor's reason, or None) and ``classes``.
     """
     refused = list(refused or [])
-    reasons = {_stem(r["file"]): r["reason"] for r in refused}
+    reasons = {file_stem(r["file"]): r["reason"] for r in refused}
     gold = load_gold(gold_dir)
     by_stem: dict[str, dict] = {}
     unscored: list[str] = []
     for p in preds:
         name = p.get("file") if isinstance(p, dict) else None
-        stem = _stem(name) if name else None
+        stem = file_stem(name) if name else None
         if stem is None or stem not in gold or stem in by_stem:
             unscored.append(str(name))
             continue
@@ -519,193 +517,3 @@ def evaluate(preds: list[dict], gold_dir: str | Path, refused: list[dict] | None
         "overall": _sum_overall(documents),
         "by_class": _by_class(documents),
     }
-
-
-# --------------------------------------------------------------------------- report
-
-
-def _fmt(x: float | None) -> str:
-    return "-" if x is None else f"{x:.3f}"
-
-
-_COLUMNS = ("document", "action F1", "assign F1", "target F1", "target F1 quant", "cite R", "plan")
-
-
-def _row(label: str, d: dict) -> list[str]:
-    return [
-        label,
-        _fmt(d["actions"]["f1"]),
-        _fmt(d["assignments"]["f1"]),
-        _fmt(d["targets"]["f1"]),
-        _fmt(d["targets_quantitative"]["f1"]),
-        _fmt(d["cites"]["recall"]),
-        f"{d['plan']['correct']}/{d['plan']['scored']}",
-    ]
-
-
-def _table(columns: tuple[str, ...], body: list[list[str]], total: list[str]) -> list[str]:
-    """Fixed-width lines: the header, a rule, the body rows, a rule and the total row."""
-    rows = [*body, total]
-    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
-
-    def line(cells: Iterable[str]) -> str:
-        cells = list(cells)
-        first = cells[0].ljust(widths[0])
-        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
-        return "  ".join([first, *rest])
-
-    sep = "  ".join("-" * w for w in widths)
-    return [line(columns), sep, *(line(r) for r in body), sep, line(total)]
-
-
-def _ratio_cell(d: dict) -> str:
-    return f"{d['correct']}/{d['scored']}"
-
-
-def format_report(report: dict) -> str:
-    """A fixed-width table: one row per document, then OVERALL; province, refused and unscored below."""
-    rows = []
-    for d in report["documents"]:
-        label = _stem(d.get("file") or "?")
-        if d.get("refused"):
-            label += " !"
-        elif d.get("missing_pred"):
-            label += " *"
-        rows.append(_row(label, d))
-    out = _table(_COLUMNS, rows, _row("OVERALL", report["overall"]))
-    o = report["overall"]
-    out.append("")
-    out.append(
-        "micro P/R: "
-        + "; ".join(
-            f"{cat} {_fmt(o[cat]['precision'])}/{_fmt(o[cat]['recall'])}"
-            for cat in ("actions", "assignments", "targets")
-        )
-        + f"; cites precision {_fmt(o['cites']['precision'])}"
-    )
-    if "province" in o:
-        out.append(f"province: {_ratio_cell(o['province'])} (not among the plan fields)")
-    refused = report.get("refused") or {"count": 0, "files": []}
-    out.append(f"refused by the extractor: {refused['count']}")
-    out.extend(f"! {r['file']}: {r['reason']}" for r in refused["files"])
-    if any(d.get("missing_pred") and not d.get("refused") for d in report["documents"]):
-        out.append("* no prediction for this document (scored as all missed)")
-    if report.get("unscored"):
-        out.append("unscored (no gold): " + ", ".join(report["unscored"]))
-    return "\n".join(out)
-
-
-_CLASS_COLUMNS = ("class", "docs", "refused", *_COLUMNS[1:], "province")
-
-
-def format_by_class(report: dict) -> str:
-    """A fixed-width table: one row per document class (a document counts in each of its classes)."""
-
-    def row(label: str, d: dict, n: int, refused: int) -> list[str]:
-        return [label, str(n), str(refused), *_row(label, d)[1:], _ratio_cell(d["province"])]
-
-    body = [row(c, d, d["documents"], d["refused"]) for c, d in report["by_class"].items()]
-    n_refused = sum(bool(d.get("refused")) for d in report["documents"])
-    total = row("OVERALL", report["overall"], len(report["documents"]), n_refused)
-    return "\n".join(_table(_CLASS_COLUMNS, body, total))
-
-
-def format_details(report: dict) -> str:
-    """Missed and spurious items per document and category."""
-    out = []
-    for d in report["documents"]:
-        if d.get("refused"):
-            out.append(f"== {d.get('file')} (refused: {d['refused']})")
-        else:
-            out.append(f"== {d.get('file')}" + (" (no prediction)" if d.get("missing_pred") else ""))
-        for cat in (*PRF_CATEGORIES, "cites", "plan", "province"):
-            if cat not in d:
-                continue
-            missed, spurious = d[cat]["missed"], d[cat]["spurious"]
-            if not missed and not spurious:
-                continue
-            out.append(f"  [{cat}]")
-            out.extend(f"    - missed: {m}" for m in missed)
-            out.extend(f"    + spurious: {s}" for s in spurious)
-    return "\n".join(out)
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def _extract_plans(plans_dir: Path) -> tuple[list[dict], list[dict]]:
-    """The extractor's records of every ``*.txt`` in the folder, and the files it refused with why."""
-    from kg.errors import ExtractionError
-    from kg.extract import extract_file  # lazy: the extractor is optional for scoring a --pred file
-
-    preds, refused = [], []
-    for path in sorted(plans_dir.glob("*.txt")):
-        try:
-            rec = extract_file(path)
-        except ExtractionError as exc:
-            refused.append({"file": path.name, "reason": exc.reason})
-            continue
-        if not isinstance(rec, dict):
-            from kg.records import to_gold_json
-
-            rec = to_gold_json(rec)
-        preds.append(rec)
-    return preds, refused
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="kg eval", description="Score extractor output against the gold annotation."
-    )
-    ap.add_argument("--gold", default="data/gold", help="gold directory (default: data/gold)")
-    ap.add_argument(
-        "--pred", help="JSON array as printed by `kg extract --json` (default: run the extractor)"
-    )
-    ap.add_argument("--plans", default="data/plans", help="plans to extract when --pred is omitted")
-    ap.add_argument(
-        "--json", action="store_true", help="print the report as JSON (with by_class and refused)"
-    )
-    ap.add_argument(
-        "--by-class", action="store_true", help="also print the scores per document class (the gold `class`)"
-    )
-    ap.add_argument("--details", action="store_true", help="also print missed/spurious items per document")
-    return ap
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
-    gold_dir = Path(args.gold)
-    refused: list[dict] = []
-    if not gold_dir.is_dir():
-        print(f"kg eval: gold directory not found: {gold_dir}", file=sys.stderr)
-        return 2
-    if args.pred:
-        try:
-            preds = json.loads(Path(args.pred).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            print(f"kg eval: cannot read predictions {args.pred}: {exc}", file=sys.stderr)
-            return 2
-        if isinstance(preds, dict):
-            preds = [preds]
-    else:
-        plans_dir = Path(args.plans)
-        if not plans_dir.is_dir():
-            print(f"kg eval: plans directory not found: {plans_dir}", file=sys.stderr)
-            return 2
-        preds, refused = _extract_plans(plans_dir)
-    report = evaluate(preds, gold_dir, refused)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-    else:
-        print(format_report(report))
-        if args.by_class:
-            print()
-            print(format_by_class(report))
-        if args.details:
-            print()
-            print(format_details(report))
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
