@@ -17,9 +17,21 @@ def _extract_record(item: tuple[bytes, str]):
 
     data, name = item
     try:
-        return extract_bytes(data, name)
+        record = extract_bytes(data, name)
     except ExtractionError as e:
         return Refused(name, e.reason)
+    missing = unplaceable(record)
+    return Refused(name, missing) if missing else record
+
+
+def unplaceable(record) -> str | None:
+    """Why a document, though read, cannot take its place in the cascade: a plan joins the graph
+    with a title and an administrative level (the shapes require both)."""
+    if not record.meta.title:
+        return "no title could be read (not joined: a plan of the graph has a title)"
+    if not record.meta.level:
+        return "its place and level could not be told from its issuer, title or text (not joined)"
+    return None
 
 
 def _extract_with_graph(item: tuple[bytes, str]):

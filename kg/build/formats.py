@@ -24,8 +24,8 @@ from pathlib import Path
 
 import kg
 
-EXTRACT_FORMAT = 1
-LINK_FORMAT = 1
+EXTRACT_FORMAT = 2
+LINK_FORMAT = 2
 RDF_FORMAT = 1
 STORE_FORMAT = 1
 

@@ -223,6 +223,26 @@ _WORK_POINTS = re.compile(r"要点|任务清单|重点工作|工作任务|任务
 def action_blocks(
     sections: list[Section], preamble: list[Paragraph], *, title: str | None = None
 ) -> list[ActionBlock]:
+    return _unique(_action_blocks(sections, preamble, title=title))
+
+
+def _unique(blocks: list[ActionBlock]) -> list[ActionBlock]:
+    """One block per ordinal: a heading listed twice (a table of contents, then the text) is kept
+    once, with its longer text; ordinals written twice for different actions become positions."""
+    kept: dict[tuple[int, str], ActionBlock] = {}
+    for b in blocks:
+        key = (b.ordinal, b.name)
+        if key not in kept or len(b.text) > len(kept[key].text):
+            kept[key] = b
+    unique = [b for b in blocks if kept.get((b.ordinal, b.name)) is b]
+    if len({b.ordinal for b in unique}) < len(unique):
+        return [ActionBlock(k, b.name, b.text, b.paragraphs, b.style) for k, b in enumerate(unique, 1)]
+    return unique
+
+
+def _action_blocks(
+    sections: list[Section], preamble: list[Paragraph], *, title: str | None = None
+) -> list[ActionBlock]:
     """The numbered actions: the items of the task section(s), at the level the plan puts them.
 
     Without a recognisable task heading: top-level headings named …行动 (a plan whose sections

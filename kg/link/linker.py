@@ -123,12 +123,22 @@ def link(records: Iterable[PlanRecord]) -> Links:
             )
 
     documents: dict[str, CitedDocument] = {}
+    by_key = {n.key: n for n in nodes}
+    # how held plans are named in their own graphs (by 文号, else by title): never described twice
+    held_names = {r.meta.doc_number or normalize_title(r.meta.title or "") for r in records}
     for r in records:
         for c in r.cites:
-            if cited_plan_node(c, r) is None:
-                documents.setdefault(
-                    c.doc_number or normalize_title(c.title), CitedDocument(c.title, c.doc_number)
-                )
+            node = cited_plan_node(c, r)
+            # A citation names its document by 文号, else by title; where that is not how the plan it
+            # resolves to is named (a held plan printed without its 文号), the name is described too.
+            target = by_key.get(alias.get(node.key, "")) if node is not None else None
+            renamed = target is not None and (target.doc_number, target.title) != (
+                node.doc_number,
+                node.title,
+            )
+            name = c.doc_number or normalize_title(c.title)
+            if (node is None or renamed) and name not in held_names:
+                documents.setdefault(name, CitedDocument(c.title, c.doc_number))
 
     return Links(
         documents=tuple(documents[k] for k in sorted(documents)),

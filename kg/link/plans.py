@@ -87,8 +87,9 @@ def cited_plan_node(c: Citation, citing: PlanRecord) -> PlanNode | None:
             region = by_number
             inferred.append("region")
     level = level_of_region(region)
-    if level:
-        inferred.append("level")
+    if level is None:
+        return None  # a document of the family whose place cannot be told stays a cited document
+    inferred.append("level")
     issuer = c.issuer
     if issuer is None and c.title.split("关于")[0] != c.title and region_of_issuer(c.title.split("关于")[0]):
         issuer = c.title.split("关于")[0]
@@ -132,6 +133,10 @@ def _merge(a: PlanNode, b: PlanNode) -> PlanNode:
     fields = {}
     for name in ("title", "doc_number", "issuer", "region", "level", "date", "file"):
         fields[name] = getattr(first, name) or getattr(second, name)
+    if first.held or first.reference:
+        # A held plan keeps the identity its own graph gives it (a plan printed without its 文号 is not
+        # renamed after the 文号 another plan cites it by): its IRI must stay its document's.
+        fields["doc_number"], fields["title"] = first.doc_number, first.title
     return PlanNode(
         **fields,
         held=first.held or second.held,
