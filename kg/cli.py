@@ -320,12 +320,13 @@ def _print_table(heads: list[str], rows: list) -> None:
 
 def cmd_top_departments(args) -> int:
     with _graph(args) as pg:
-        found = pg.top_department_records(level=args.level, plan=args.plan, role=args.role, limit=args.limit)
+        found = pg.top_departments(level=args.level, plan=args.plan, role=args.role, limit=args.limit)
     columns = ["department", "department_en", "actions", "plans"]
+    rows = [[getattr(r, c) for c in columns] for r in found]
     if args.json:
-        _out(json.dumps([{c: r[c] for c in columns} for r in found], ensure_ascii=False, indent=2))
+        _out(json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
     else:
-        _print_table(columns, [[r[c] for c in columns] for r in found])
+        _print_table(columns, rows)
     return 0
 
 
@@ -350,7 +351,7 @@ def cmd_trace(args) -> int:
 
 def cmd_hierarchy(args) -> int:
     with _graph(args) as pg:
-        frame = pg.hierarchy()
+        frame = pg.named_df("hierarchy")
     if args.json:
         _print_frame(frame, True)
         return 0
@@ -375,27 +376,33 @@ def cmd_hierarchy(args) -> int:
 
 def cmd_coverage(args) -> int:
     with _graph(args) as pg:
-        frame = pg.coverage()
+        cells = pg.coverage()
+    matrix: dict[str, dict] = {}
+    for c in cells:
+        matrix.setdefault(c.theme, {"national": c.national})[c.region or c.plan] = c.actions
     if args.json:
-        _out(frame.to_json(orient="index", force_ascii=False, indent=2))
+        _out(json.dumps(matrix, ensure_ascii=False, indent=2))
         return 0
-    marks = frame.drop(columns=["national"]).notna().replace({True: "✓", False: "—"})
-    marks.insert(0, "national", frame["national"].map(lambda v: "" if v != v or v is None else str(int(v))))
-    marks.insert(0, "theme", marks.index)
-    _print_frame(marks.reset_index(drop=True), False)
+    places = list(next(iter(matrix.values()), {"national": None}))[1:]
+    rows = [
+        [theme, "" if row["national"] is None else str(row["national"])]
+        + ["✓" if row[p] is not None else "—" for p in places]
+        for theme, row in matrix.items()
+    ]
+    _print_table(["theme", "national", *places], rows)
     return 0
 
 
 def cmd_targets(args) -> int:
     with _graph(args) as pg:
-        frame = pg.targets(indicator=args.indicator)
-    if frame.empty:
+        found = pg.targets(indicator=args.indicator)
+    if not found:
         raise KGError(f"no indicator matches {args.indicator!r}")
-    _print_frame(
-        frame,
-        args.json,
-        ["region", "indicator", "year", "comparator", "value", "unit", "national", "verdict"],
-    )
+    if args.json:
+        _out(json.dumps([r.as_dict() for r in found], ensure_ascii=False, indent=2))
+        return 0
+    columns = ["region", "indicator", "year", "comparator", "value", "unit", "national", "verdict"]
+    _print_table(columns, [[getattr(r, c) for c in columns] for r in found])
     return 0
 
 

@@ -43,10 +43,9 @@ def verdict(local: dict, national: dict) -> str | None:
     return "stricter" if (a - b) * direction > 0 else "looser"
 
 
-def compare_targets(rows: list[dict]):
-    """Rows of indicator_targets.rq -> DataFrame with the national target of the same year and a verdict."""
-    import pandas as pd
-
+def compare_targets(rows: list[dict]) -> list[dict]:
+    """Rows of indicator_targets.rq -> one dict per local target (region, plan, indicator, origin,
+    year, comparator, value, unit, national, verdict), then the national targets, one per year."""
     national = {}
     for r in rows:
         if r.get("reference") and r.get("year") is not None and r.get("value") is not None:
@@ -86,18 +85,4 @@ def compare_targets(rows: list[dict]):
                 "verdict": "national",
             }
         )
-    return pd.DataFrame(
-        out,
-        columns=[
-            "region",
-            "plan",
-            "indicator",
-            "origin",
-            "year",
-            "comparator",
-            "value",
-            "unit",
-            "national",
-            "verdict",
-        ],
-    )
+    return out

@@ -1,13 +1,18 @@
-"""One entry object over the store and the named queries (in the spirit of kglab).
+"""The Python API: one object over a store, its named queries, analyses and networks (after kglab).
 
-    from kg.graph import PolicyGraph
-    pg = PolicyGraph.open(store="data/store")
-    pg.top_departments(level="city", limit=5)        # DataFrame
-    pg.trace(place="嘉峰镇", action="控烟行动")        # list of hops, township -> national
+    import kg
 
-Every method reads the graph through the named queries in kg/queries/*.rq, with parameters
-passed as bindings (never pasted into the query text). Results are pandas DataFrames or
-plain dicts; IRIs in DataFrames are shortened to prefixed names (hc:…, hcid:…).
+    g = kg.open()                                   # the default store; or a folder, a URL, "memory"
+    g.named_df("top_departments", level="city")     # any named query, plain values bound as terms
+    g.query_df("SELECT ?t WHERE { ?p a hc:Plan ; eli:title ?t }", safe=True)
+    g.top_departments(level="city", limit=5)        # analyses: lists of frozen records (.as_dict())
+    g.to_networkx("cooccurrence", plan="聊城市")     # networkx graphs
+    g.validate().conforms; g.export("kg.ttl", format="turtle")
+
+Every method reads the graph through the named queries in kg/queries/*.rq, with parameters bound
+as RDF terms (never pasted into the query text). Tables come back as pandas DataFrames (IRIs as
+prefixed names); analyses as lists of the frozen records of :mod:`kg.api.records` (``kg.api.frame``
+makes a DataFrame of them). Expected failures raise the project's own errors (:mod:`kg.errors`).
 """
 
 from __future__ import annotations
@@ -15,67 +20,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-
-from kg.errors import KGError
+from kg.api.analyses import Analyses
+from kg.api.bindings import bind
+from kg.api.records import _Record
+from kg.errors import KGError, ValidationError
 from kg.queries import load_query
-from kg.rdf import BASE, ELI, LEVEL_CONCEPTS, ROLE_CONCEPTS, region_iri
-from kg.records import LEVELS
 from kg.store import QueryResult, Store, open_store, spec_kind
+
+NETWORK_KINDS = ("department-action", "cooccurrence", "hierarchy")
 
 
 @dataclass(frozen=True)
-class Hop:
-    """One plan on the way from a plan up to the national source."""
+class Conformance(_Record):
+    """The SHACL check of the stored graph: whether it conforms, and the readable report."""
 
-    level: str
-    region: str | None
-    plan: str | None  # title
-    doc_number: str | None
-    held: bool
-    action: str | None
-    theme: str | None
-    score: float | None  # the action's match score (implementation link, else theme match)
-    text_reuse: float | None
-    plan_iri: str
-    action_iri: str | None
-    derivation: str | None  # how this plan was linked to the next one up
-    derivation_score: float | None
-
-    def as_dict(self) -> dict:
-        return {
-            "level": self.level,
-            "region": self.region,
-            "plan": self.plan,
-            "doc_number": self.doc_number,
-            "held": self.held,
-            "action": self.action,
-            "theme": self.theme,
-            "score": self.score,
-            "text_reuse": self.text_reuse,
-            "plan_iri": self.plan_iri,
-            "action_iri": self.action_iri,
-            "derivation": self.derivation,
-            "derivation_score": self.derivation_score,
-        }
+    conforms: bool
+    report: str
 
 
-class PolicyGraph:
+class PolicyGraph(Analyses):
     """The knowledge graph behind a store: named queries, analyses, network projections."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, *, spec: str | None = None):
         self.store = store
+        self.spec = spec  # what it was opened from (None: a Store given as is)
 
     @classmethod
     def open(cls, *, store: str | Path | Store | None = None, read_only: bool = True) -> PolicyGraph:
-        """Open a built store (a folder, ``memory`` — which builds data/plans in memory — or a Store)."""
+        """Open a built store: a folder (default ``$KG_STORE`` or ``data/store``), an ``http(s)://``
+        SPARQL endpoint, ``memory`` (data/plans built in memory first) or an open :class:`Store`."""
         if isinstance(store, Store):
             return cls(store)
-        if spec_kind(None if store is None else str(store)) == "memory":
+        spec = None if store is None else str(store)
+        if spec_kind(spec) == "memory":
             from kg.build import build
 
-            return cls(build(None, "memory").memory_store)
-        return cls(open_store(None if store is None else str(store), read_only=read_only))
+            return cls(build(None, "memory").memory_store, spec="memory")
+        return cls(open_store(spec, read_only=read_only), spec=spec)
 
     def close(self) -> None:
         self.store.close()
@@ -86,230 +67,144 @@ class PolicyGraph:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # -- queries ----------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"PolicyGraph({self.store!r})"
+
+    # -- queries ------------------------------------------------------------------------
 
     def query(
-        self, sparql: str, *, bindings: dict | None = None, timeout: float | None = None
+        self,
+        sparql: str,
+        *,
+        bindings: dict | None = None,
+        timeout: float | None = None,
+        safe: bool = False,
+        limit: int | None = None,
     ) -> QueryResult:
-        return self.store.query(sparql, bindings=bindings, timeout=timeout)
+        """Run ``sparql`` (the project's prefixes need no declaration) with ``bindings`` (name ->
+        plain value or RDF term). ``safe=True``: checked read-only and bounded by kg.safety — at
+        most ``timeout`` seconds (default 30) and ``limit`` rows (default 10,000)."""
+        terms = bind(self, sparql, bindings or {})
+        return self._run(sparql, terms, timeout=timeout, safe=safe, limit=limit)
 
-    def named(self, query_name: str, /, *, timeout: float | None = None, **bindings) -> QueryResult:
-        """Run kg/queries/NAME.rq with the given variables bound (None leaves one unbound)."""
-        return self.store.query(load_query(query_name), bindings=bindings or None, timeout=timeout)
+    def named(
+        self, query_name: str, /, *, timeout: float | None = None, safe: bool = False, **bindings
+    ) -> QueryResult:
+        """Run kg/queries/NAME.rq with its declared parameters bound (None leaves one unbound)."""
+        sparql = load_query(query_name)
+        terms = bind(self, sparql, bindings, named=query_name)
+        return self._run(sparql, terms, timeout=timeout, safe=safe, limit=None)
 
-    # -- resolving user input ---------------------------------------------------------
-
-    def plans(self):
-        return self.named("hierarchy").to_dataframe()
-
-    def resolve_plan(self, place: str) -> URIRef:
-        """A plan by region (嘉峰镇), 文号, title or IRI; held plans first. Exact matches come from an
-        indexed lookup (kg/queries/find_plan.rq); a part of a title needs a scan of every plan."""
-        want = place.strip()
-        if want.startswith(str(BASE)):
-            if self.query("ASK { ?p a hc:Plan }", bindings={"p": URIRef(want)}).boolean:
-                return URIRef(want)
-        elif want:
-            for by, value in (
-                (ELI.id_local, Literal(want)),
-                (ELI.relevant_for, region_iri(want)),
-                (ELI.title, Literal(want, lang="zh")),
-            ):
-                found = self.named("find_plan", by=by, value=value)
-                if found.rows:
-                    return URIRef(found.rows[0][0])
-        res = self.named("hierarchy")
-        rows, cols = res.rows, res.vars
-        scored = []
-        for row in rows:
-            r = dict(zip(cols, row, strict=True))
-            held = bool(r.get("held"))
-            for field, weight in (("plan", 4), ("docNumber", 3), ("region", 2), ("title", 1)):
-                value = r.get(field)
-                if value is None:
-                    continue
-                value = str(value)
-                if value == want or (field == "plan" and value.endswith(want) and want.startswith(str(BASE))):
-                    scored.append((weight, held, r["plan"]))
-                elif field == "title" and want in value:
-                    scored.append((0.5, held, r["plan"]))
-        if not scored:
-            raise KGError(f"no plan matches {place!r} (try a region such as 嘉峰镇, a 文号, or a title)")
-        best = max(scored, key=lambda x: (x[0], x[1]))
-        return URIRef(best[2])
-
-    def resolve_action(self, plan: URIRef, action: str) -> dict:
-        """An action of a plan by name (as written or normalised), ordinal, or theme name."""
-        res = self.named("plan_actions", plan=plan)
-        rows = [dict(zip(res.vars, row, strict=True)) for row in res.rows]
-        want = action.strip().removeprefix("实施")
-        for r in rows:
-            names = {str(r.get("name") or ""), str(r.get("normalized") or ""), str(r.get("themeLabel") or "")}
-            names |= {n.removeprefix("实施") for n in names}
-            if want in names or want == str(r.get("ordinal")):
-                return r
-        for r in rows:
-            if want and want in str(r.get("name") or ""):
-                return r
-        known = "、".join(str(r.get("name")) for r in rows) or "none"
-        raise KGError(f"no action {action!r} in that plan (its actions: {known})")
-
-    # -- analyses -----------------------------------------------------------------
-
-    def top_departments(
+    def query_df(
         self,
+        sparql: str,
         *,
-        level: str | None = None,
-        plan: str | None = None,
-        role: str = "any",
+        safe: bool = False,
+        timeout: float | None = None,
         limit: int | None = None,
+        **bindings,
     ):
-        """Department types by number of actions (and plans), best first, as a DataFrame."""
-        df = self._top_departments(level=level, plan=plan, role=role).to_dataframe()
-        return df.head(limit) if limit else df
+        """:meth:`query` as a DataFrame (one column per variable; IRIs as prefixed names). With
+        ``safe=True`` the frame's ``attrs["truncated"]`` says whether rows were cut at ``limit``."""
+        terms = bind(self, sparql, bindings)
+        return self._frame(self._run(sparql, terms, timeout=timeout, safe=safe, limit=limit, keep=True))
 
-    def top_department_records(
-        self,
-        *,
-        level: str | None = None,
-        plan: str | None = None,
-        role: str = "any",
-        limit: int | None = None,
-    ) -> list[dict]:
-        """The same rows as :meth:`top_departments`, as dicts (no pandas: the command line starts sooner)."""
-        records = self._top_departments(level=level, plan=plan, role=role).records()
-        return records[:limit] if limit else records
+    def named_df(self, query_name: str, /, *, safe: bool = False, timeout: float | None = None, **bindings):
+        """:meth:`named` as a DataFrame, e.g. ``named_df("top_departments", level="city", plan="聊城市")``."""
+        sparql = load_query(query_name)
+        terms = bind(self, sparql, bindings, named=query_name)
+        return self._frame(self._run(sparql, terms, timeout=timeout, safe=safe, limit=None, keep=True))
 
-    def _top_departments(self, *, level, plan, role) -> QueryResult:
-        bindings = {}
-        if level:
-            if level not in LEVEL_CONCEPTS:
-                raise KGError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
-            bindings["level"] = LEVEL_CONCEPTS[level]
-        if plan:
-            bindings["plan"] = self.resolve_plan(plan)
-        if role not in ("any", "lead", "participant"):
-            raise KGError(f"unknown role {role!r}; one of any, lead, participant")
-        if role != "any":
-            bindings["role"] = ROLE_CONCEPTS[role]
-        return self.named("top_departments", **bindings)
+    def _run(self, sparql, terms, *, timeout, safe, limit, keep=False):
+        if not safe:
+            if limit is not None:
+                raise KGError("limit applies to bounded queries: pass safe=True (or LIMIT in the query)")
+            return self.store.query(sparql, bindings=terms or None, timeout=timeout)
+        from kg import safety
 
-    def department_actions(self, *, department_type: str, level=None, plan=None, role="any"):
-        bindings = {
-            "type": URIRef(department_type)
-            if "://" in department_type
-            else BASE[f"department-type/{department_type}"]
-        }
-        if level:
-            bindings["level"] = LEVEL_CONCEPTS[level]
-        if plan:
-            bindings["plan"] = self.resolve_plan(plan)
-        if role != "any":
-            bindings["role"] = ROLE_CONCEPTS[role]
-        return self.named("department_actions", **bindings).to_dataframe()
-
-    def trace(self, *, place: str, action: str) -> list[Hop]:
-        """From a plan's action up to the national action: one hop per plan, lowest level first."""
-        plan = self.resolve_plan(place)
-        found = self.resolve_action(plan, action)
-        theme = found.get("theme")
-        if theme is None:
-            raise KGError(f"the action {found.get('name')!r} has no theme to trace")
-        # Two flat queries rather than the single `trace` query: Oxigraph evaluates an OPTIONAL that
-        # nests OPTIONALs for every action of the corpus (seconds at national scale), flat ones
-        # only for the plans at hand (milliseconds).
-        theme = URIRef(theme)
-        chain = self.named("trace_plans", start=plan)
-        rows = []
-        for row in chain.rows:
-            r = dict(zip(chain.vars, row, strict=True))
-            found_action = self.named("plan_theme_action", plan=URIRef(r["plan"]), theme=theme)
-            if found_action.rows:
-                r.update(zip(found_action.vars, found_action.rows[0], strict=True))
-            rows.append(r)
-        label = next((r["themeLabel"] for r in rows if r.get("themeLabel") is not None), None)
-        hops = []
-        for r in rows:
-            r.setdefault("themeLabel", label)
-            score = r.get("implementationScore")
-            if score is None:
-                score = r.get("themeScore")
-            hops.append(
-                Hop(
-                    level=str(r["levelName"]),
-                    region=r.get("region"),
-                    plan=r.get("title"),
-                    doc_number=r.get("docNumber"),
-                    held=bool(r.get("held")),
-                    action=r.get("actionName"),
-                    theme=r.get("themeLabel"),
-                    score=float(score) if score is not None else None,
-                    text_reuse=float(r["textReuse"]) if r.get("textReuse") is not None else None,
-                    plan_iri=str(r["plan"]),
-                    action_iri=r.get("action"),
-                    derivation=r.get("derivationMethod"),
-                    derivation_score=float(r["derivationScore"])
-                    if r.get("derivationScore") is not None
-                    else None,
-                )
-            )
-        return sorted(hops, key=lambda h: -LEVELS.index(h.level))
-
-    def hierarchy(self):
-        return self.named("hierarchy").to_dataframe()
-
-    def coverage(self):
-        """(plans × themes matrix as a DataFrame of action names, rows of the query)."""
-        import pandas as pd
-
-        cov = self.named("coverage")
-        rows = [dict(zip(cov.vars, row, strict=True)) for row in cov.rows]
-        themes = self.named("themes")
-        theme_rows = [dict(zip(themes.vars, row, strict=True)) for row in themes.rows]
-        theme_rows.sort(
-            key=lambda t: (t.get("nationalOrdinal") is None, t.get("nationalOrdinal") or 0, t["themeId"])
+        answer = safety.run_user_query(
+            self.store,
+            sparql,
+            timeout=safety.DEFAULT_TIMEOUT if timeout is None else timeout,
+            limit=safety.DEFAULT_LIMIT if limit is None else limit,
+            bindings=terms or None,
         )
-        plans = sorted({(r.get("region") or "", r["plan"]) for r in rows})
-        index = [t["label"] for t in theme_rows]
-        data = {}
-        for region, plan in plans:
-            col = {}
-            for t in theme_rows:
-                names = [r["actionName"] for r in rows if r["plan"] == plan and r["theme"] == t["theme"]]
-                col[t["label"]] = "、".join(names) if names else None
-            data[region or plan] = col
-        frame = pd.DataFrame(data, index=index)
-        frame.insert(0, "national", [t.get("nationalOrdinal") for t in theme_rows])
-        return frame
+        return (answer.result, answer.truncated) if keep else answer.result
 
-    def targets(self, *, indicator: str):
-        """One indicator's targets across plans beside the national target: stricter, equal or looser."""
-        from kg.compare import compare_targets
+    @staticmethod
+    def _frame(answer):
+        result, truncated = answer if isinstance(answer, tuple) else (answer, False)
+        df = result.to_dataframe()
+        df.attrs["truncated"] = bool(truncated)
+        return df
 
-        res = self.named("indicator_targets", name=Literal(indicator))
-        rows = [dict(zip(res.vars, row, strict=True)) for row in res.rows]
-        return compare_targets(rows)
+    # -- networks, checks, files ------------------------------------------------------------
+
+    def to_networkx(self, kind: str, /, **filters):
+        """A networkx graph: ``"department-action"`` (bipartite), ``"cooccurrence"`` (department
+        types, weighted by shared actions) — both take ``plan=`` and ``level=`` — or ``"hierarchy"``
+        (plans, child -> parent). See :mod:`kg.network` for the node and edge attributes."""
+        from kg import network
+
+        builders = {
+            "department-action": network.department_action_graph,
+            "cooccurrence": network.cooccurrence_graph,
+            "hierarchy": network.hierarchy_graph,
+        }
+        if kind not in builders:
+            raise KGError(f"unknown network {kind!r}; one of {', '.join(NETWORK_KINDS)}")
+        allowed = () if kind == "hierarchy" else ("plan", "level")
+        unknown = sorted(set(filters) - set(allowed))
+        if unknown:
+            takes = ", ".join(allowed) or "no filters"
+            raise KGError(f"the {kind} network has no filter {unknown[0]!r} (it takes {takes})")
+        return builders[kind](self, **filters)
+
+    def validate(self, *, strict: bool = False) -> Conformance:
+        """The SHACL check of the whole stored graph; ``strict=True`` raises ValidationError instead
+        of returning a report that does not conform."""
+        from kg.validate import validate
+
+        conforms, report = validate(self.store.union_graph())
+        if strict and not conforms:
+            last = report.strip().splitlines()[-1] if report.strip() else "violations"
+            raise ValidationError(f"the stored graph does not conform to the shapes: {last}")
+        return Conformance(conforms=conforms, report=report)
+
+    def export(self, path: str | Path, *, format: str = "turtle") -> Path:  # noqa: A002 - as kg export
+        """Write the whole graph to ``path`` (turtle, nt, jsonld or nquads; the same graph gives the
+        same bytes) and return the path."""
+        data = self.store.export(format)
+        target = Path(path)
+        try:
+            target.write_bytes(data)
+        except OSError as e:
+            raise KGError(f"{target}: {e.strerror or e}") from None
+        return target
+
+    def build(self, paths=None, *, full: bool = False, jobs: int | None = None):
+        """Build plan files (default data/plans) into this graph's store, then read the new graph:
+        a folder store is updated atomically and reopened; a ``memory`` store is refilled in place.
+        Returns the build's summary (documents, triples, mode, seconds …)."""
+        from kg.build import build
+
+        if self.spec is None or spec_kind(self.spec) == "memory":
+            return build(paths, self.store, jobs=jobs, incremental=not full)
+        self.store.close()
+        try:
+            return build(paths, self.spec, jobs=jobs, incremental=not full)
+        finally:
+            self.store = open_store(self.spec, read_only=True)
+
+    # -- the overview's counts --------------------------------------------------------------
 
     def counts(self, *, triples: bool = True) -> dict:
-        """Headline counts for the overview. One small query per count: each is a scan of one
-        predicate (a UNION of them with COUNT DISTINCT takes seconds at national scale).
-        ``triples=False`` leaves out the triple count (a full scan; a built store's build.json has it)."""
-
-        def count(where: str) -> int:
-            return int(self.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {where} }}").rows[0][0])
-
-        out = {
-            "plans": count("?x a hc:Plan"),
-            "heldPlans": count("?x a hc:Plan ; hc:held true"),
-            # actions of held plans: all actions but those of the plans not held (the national source)
-            "actions": count("?x a hc:Action") - count("?p hc:held false ; eli:has_part ?x . ?x a hc:Action"),
-            "departments": count("?r hc:department ?x"),
-            "indicators": count("?x a hc:Indicator"),
-        }
+        """Headline counts for the overview (plans, heldPlans, actions, departments, indicators,
+        plans_by_level, and triples unless ``triples=False``: a full scan, build.json has it)."""
+        row = self.named("counts").records()[0]
+        out = {key: int(row[key]) for key in ("plans", "heldPlans", "actions", "departments", "indicators")}
         if triples:
             out["triples"] = self.store.triple_count()
-        levels = self.query(
-            "SELECT ?level (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a hc:Plan ; hc:level/skos:notation ?level } GROUP BY ?level"
-        )
+        levels = self.named("plans_by_level")
         out["plans_by_level"] = {str(lv): int(n) for lv, n in levels.rows}
         return out
