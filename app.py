@@ -8,30 +8,32 @@ from __future__ import annotations
 
 import streamlit as st
 
-import app_support as sup
+from explorer import helpers
 from kg.errors import KGError
 
-st.set_page_config(page_title="Healthy China KG · 健康中国知识图谱", page_icon=sup.favicon(), layout="wide")
+st.set_page_config(
+    page_title="Healthy China KG · 健康中国知识图谱", page_icon=helpers.favicon(), layout="wide"
+)
 
 PAGES = [
-    st.Page("app_pages/overview.py", title="Overview · 概览", icon=":material/dashboard:", default=True),
+    st.Page("explorer/pages/overview.py", title="Overview · 概览", icon=":material/dashboard:", default=True),
     st.Page(
-        "app_pages/departments.py",
+        "explorer/pages/departments.py",
         title="Departments · 部门",
         icon=":material/account_balance:",
         url_path="departments",
     ),
-    st.Page("app_pages/trace.py", title="Trace · 溯源", icon=":material/timeline:", url_path="trace"),
+    st.Page("explorer/pages/trace.py", title="Trace · 溯源", icon=":material/timeline:", url_path="trace"),
     st.Page(
-        "app_pages/indicators.py",
+        "explorer/pages/indicators.py",
         title="Indicators · 指标",
         icon=":material/monitoring:",
         url_path="indicators",
     ),
-    st.Page("app_pages/network.py", title="Network · 网络", icon=":material/hub:", url_path="network"),
-    st.Page("app_pages/sparql.py", title="SPARQL", icon=":material/code:", url_path="sparql"),
+    st.Page("explorer/pages/network.py", title="Network · 网络", icon=":material/hub:", url_path="network"),
+    st.Page("explorer/pages/sparql.py", title="SPARQL", icon=":material/code:", url_path="sparql"),
     st.Page(
-        "app_pages/add_plan.py",
+        "explorer/pages/add_plan.py",
         title="Add a plan · 添加文件",
         icon=":material/upload_file:",
         url_path="add-plan",
@@ -41,13 +43,13 @@ PAGES = [
 nav = st.navigation(PAGES)
 
 try:
-    sup.ensure_store()  # builds the store on first start
+    helpers.ensure_store()  # builds the store on first start
 except KGError as e:
-    sup.stop_with(e)
+    helpers.stop_with(e)
 
 with st.sidebar:
-    info = sup.build_info(sup.key())
-    spec = sup.store_spec()
+    info = helpers.build_info(helpers.key())
+    spec = helpers.store_spec()
     if info:
         st.caption(
             f"Store `{spec}` · {info.get('documents')} documents · {info.get('triples', 0):,} triples · "

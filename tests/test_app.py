@@ -33,7 +33,7 @@ def app(built_store, monkeypatch):
 
 
 def page(at: AppTest, name: str) -> AppTest:
-    at.switch_page(f"app_pages/{name}.py").run()
+    at.switch_page(f"explorer/pages/{name}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -89,9 +89,9 @@ def test_overview_counts_hierarchy_and_plans(app):
 def test_build_info_leaves_out_the_file_list(built_store, monkeypatch):
     """The app's copy of build.json has no per-file list (5 MB at 10,000 plans) but keeps the rest."""
     monkeypatch.syspath_prepend(str(ROOT))
-    import app_support as sup
+    from explorer import helpers
 
-    info = sup.build_info((str(built_store), "test-stamp"))
+    info = helpers.build_info((str(built_store), "test-stamp"))
     assert "files" not in info
     assert info["documents"] == 5
     assert info["counts"]["heldPlans"] == 5
@@ -102,9 +102,9 @@ def test_overview_draws_the_top_of_a_large_hierarchy(built_store, monkeypatch):
     """Beyond the drawing limit the overview draws the top ranks, and any plan's subtree on request
     (the limit lowered to 5 so that the 12 seed plans exceed it)."""
     monkeypatch.syspath_prepend(str(ROOT))
-    from app_pages import _common
+    from explorer import helpers
 
-    monkeypatch.setattr(_common, "OVERVIEW_MAX_NODES", 5)
+    monkeypatch.setattr(helpers, "OVERVIEW_MAX_NODES", 5)
     monkeypatch.setenv("KG_STORE", str(built_store))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception, at.exception
@@ -149,9 +149,9 @@ def test_departments_asks_to_narrow_a_long_list(built_store, monkeypatch):
     """A department with more actions than the page lists asks for a level or a plan first (the
     limit lowered to 60 so that the health commission's 69 exceed it)."""
     monkeypatch.syspath_prepend(str(ROOT))
-    from app_pages import _common
+    from explorer import helpers
 
-    monkeypatch.setattr(_common, "DEPARTMENT_LIST_LIMIT", 60)
+    monkeypatch.setattr(helpers, "DEPARTMENT_LIST_LIMIT", 60)
     monkeypatch.setenv("KG_STORE", str(built_store))
     at = page(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), "departments")
     at.selectbox(key="dept_choice").set_value("hcid:department-type/health").run()
@@ -276,7 +276,7 @@ def test_sparql_query_from_the_address(built_store, monkeypatch):
     monkeypatch.setenv("KG_STORE", str(built_store))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run()
-    at.switch_page("app_pages/sparql.py")
+    at.switch_page("explorer/pages/sparql.py")
     at.query_params["q"] = PER_PLAN
     at.run()
     assert not at.exception, at.exception
@@ -405,7 +405,7 @@ def test_a_damaged_store_is_reported_on_the_page(built_store, tmp_path, monkeypa
 
 
 def test_the_first_paint_imports_neither_rdflib_nor_the_store(built_store):
-    """What the Overview does before its counts (app_support, the pages' helpers, kg.locations; the
+    """What the Overview does before its counts (the explorer's helpers, kg.locations; the
     store's stamp, its build.json and counts) imports neither rdflib nor pyoxigraph nor pandas: on
     2 cores that would delay the first page. Streamlit's bare mode (no server) stands in for the run."""
     import os
@@ -414,9 +414,10 @@ def test_the_first_paint_imports_neither_rdflib_nor_the_store(built_store):
 
     heavy = ("rdflib", "pyoxigraph", "pandas", "kg.store", "kg.build", "kg.graph")
     code = (
-        "import sys, streamlit, app_support as sup, app_pages._common\n"
-        "sup.ensure_store()\n"
-        "counts = sup.counts(sup.key())\n"
+        "import sys, streamlit, kg\n"
+        "from explorer import helpers\n"
+        "helpers.ensure_store()\n"
+        "counts = helpers.counts(helpers.key())\n"
         f"print(counts['heldPlans'], ','.join(m for m in {heavy!r} if m in sys.modules))"
     )
     env = dict(os.environ, KG_STORE=str(built_store))
@@ -430,11 +431,11 @@ def test_the_first_paint_imports_neither_rdflib_nor_the_store(built_store):
 def test_stop_with_raises_outside_a_streamlit_run(monkeypatch):
     """In bare mode st.stop does nothing: the error itself must come out, not a None graph."""
     monkeypatch.syspath_prepend(str(ROOT))
-    import app_support as sup
+    from explorer import helpers
     from kg.errors import KGError
 
     with pytest.raises(KGError, match="no store here"):
-        sup.stop_with(KGError("/nowhere: no store here"))
+        helpers.stop_with(KGError("/nowhere: no store here"))
 
 
 # -- document text stays text ------------------------------------------------------------------

@@ -5,26 +5,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import app_support as sup
+from explorer import helpers
 from kg.errors import KGError
-from kg.link.reuse import text_reuse
 
-sup.page_header(
+helpers.page_header(
     "Trace an action · 行动溯源",
     "Choose a plan and one of its actions: the chain of plans it derives from, up to the national "
     "action of the same theme, and how much of each text repeats the level above.",
 )
-k = sup.key()
+k = helpers.key()
 
-plans = sup.held_plans(k)
+plans = helpers.held_plans(k)
 if not plans:
     st.info("No held plans in the store.")
     st.stop()
-by_label = {sup.plan_option(p): p for p in plans}
+by_label = {helpers.plan_option(p): p for p in plans}
 c1, c2 = st.columns([3, 2])
 plan_label = c1.selectbox("Plan · 文件", list(by_label), key="trace_plan")
 plan = by_label[plan_label]
-actions = sup.plan_actions(k, plan["plan"])
+actions = helpers.plan_actions(k, plan["plan"])
 if not actions:
     st.info("This plan has no actions.")
     st.stop()
@@ -37,7 +36,7 @@ action_name = c2.selectbox(
 )
 
 try:
-    hops = sup.trace(k, plan["plan"], action_name)
+    hops = helpers.trace(k, plan["plan"], action_name)
 except KGError as e:
     st.warning(str(e))
     st.stop()
@@ -53,7 +52,7 @@ if top["level"] == "national":
         + (f" — {top['action']}" if top.get("action") else " — no action of this theme at that level")
     )
 else:
-    st.warning(f"The chain stops at the {sup.level_label(k, top['level'])} level.")
+    st.warning(f"The chain stops at the {helpers.level_label(k, top['level'])} level.")
 
 
 def _fmt(x):
@@ -63,13 +62,13 @@ def _fmt(x):
 table = pd.DataFrame(
     [
         {
-            "level · 层级": sup.level_label(k, h["level"]),
+            "level · 层级": helpers.level_label(k, h["level"]),
             "region · 地区": h.get("region"),
             "plan · 文件": h.get("plan"),
             "文号": h.get("doc_number"),
             "held · 已收录": h.get("held"),
             "action · 行动": h.get("action"),
-            "theme · 主题": sup.theme_label(k, h.get("theme")),
+            "theme · 主题": helpers.theme_label(k, h.get("theme")),
             "match score · 匹配分": _fmt(h.get("score")),
             "text reuse · 文本复用": _fmt(h.get("text_reuse")),
             "linked up by · 上级关联方式": h.get("derivation"),
@@ -85,11 +84,11 @@ st.dataframe(table, hide_index=True, width="stretch", key="trace_chain")
 boxes = []
 for h in hops:
     held = "held" if h.get("held") else "cited"
-    act = sup.esc(h.get("action") or "—")
+    act = helpers.esc(h.get("action") or "—")
     boxes.append(
-        f'<div class="kg-hop kg-{held}"><div class="kg-level">{sup.esc(sup.level_label(k, h["level"]))}</div>'
-        f'<div class="kg-region">{sup.esc(h.get("region") or "")}</div>'
-        f'<div class="kg-doc">{sup.esc(h.get("doc_number") or h.get("plan") or "")}</div>'
+        f'<div class="kg-hop kg-{held}"><div class="kg-level">{helpers.esc(helpers.level_label(k, h["level"]))}</div>'
+        f'<div class="kg-region">{helpers.esc(h.get("region") or "")}</div>'
+        f'<div class="kg-doc">{helpers.esc(h.get("doc_number") or h.get("plan") or "")}</div>'
         f'<div class="kg-act">{act}</div></div>'
     )
 st.html(
@@ -107,12 +106,16 @@ st.caption(
     "Solid boxes: plans whose text is held; dashed: plans known only from citations or reference data."
 )
 
-# Text reuse between each action and the nearest action above it.
+# Text reuse between each action and the parent action it implements, as the links graph holds it.
 with_text = [h for h in hops if h.get("action_iri")]
-texts = sup.action_texts(k, tuple(h["action_iri"] for h in with_text))
-pairs = [(a, b) for a, b in zip(with_text, with_text[1:], strict=False)]
+by_iri = {h["action_iri"]: h for h in with_text}
+reuses = [
+    r
+    for r in helpers.text_reuse(k, tuple(h["action_iri"] for h in with_text))
+    if r["text"] and r["parent_text"]
+]
 st.subheader("Text reuse · 文本复用")
-if not pairs:
+if not reuses:
     st.info("Fewer than two levels of this chain have the action's text: nothing to compare.")
 
 STYLE = """<style>
@@ -125,66 +128,70 @@ STYLE = """<style>
 </style>"""
 
 
-def _spans(text: str, clauses, cls: str) -> list[tuple[int, int, str]]:
-    out, start = [], 0
-    for c in clauses:
-        i = text.find(c, start)
+def _spans(text: str, passages, cls: str, rest: str) -> list[tuple[int, int, str]]:
+    """Spans of ``passages`` in ``text`` marked ``cls``; the text between them marked ``rest``."""
+    marked, start = [], 0
+    for passage in passages:
+        i = text.find(passage, start)
         if i < 0:
-            i = text.find(c)
+            i = text.find(passage)
         if i >= 0:
-            out.append((i, i + len(c), cls))
-            start = i + len(c)
+            marked.append((i, i + len(passage), cls))
+            start = i + len(passage)
+    out, pos = [], 0
+    for a, b, c in sorted(marked):
+        if a > pos and text[pos:a].strip():
+            out.append((pos, a, rest))
+        out.append((a, b, c))
+        pos = max(pos, b)
+    if text[pos:].strip():
+        out.append((pos, len(text), rest))
     return out
 
 
 def _head(h: dict) -> str:
     return (
-        f"<b>{sup.esc(sup.level_label(k, h['level']))} · {sup.esc(h.get('region') or '')}</b>"
-        f'<br><span style="color:#718096;font-size:.85rem">{sup.esc(h.get("plan") or "")}</span>'
+        f"<b>{helpers.esc(helpers.level_label(k, h.get('level')))} · {helpers.esc(h.get('region') or '')}</b>"
+        f'<br><span style="color:#718096;font-size:.85rem">{helpers.esc(h.get("plan") or "")}</span>'
     )
 
 
-for child, parent in pairs:
-    ct, pt = texts.get(child["action_iri"], ""), texts.get(parent["action_iri"], "")
-    reuse = text_reuse(ct, pt)
-    title = (
-        f"{child.get('region')} {child.get('action')} → {parent.get('region')} {parent.get('action')} · "
-        f"reused {reuse.share:.0%} of the child's text"
+for reuse in reuses:
+    child = by_iri.get(reuse["action"], {})
+    parent = by_iri.get(reuse["parent"], {})
+    ct, pt = reuse["text"], reuse["parent_text"]
+    share = (
+        f"reused {reuse['share']:.0%} of the child's text"
+        if reuse["share"] is not None
+        else "reuse not measured"
     )
+    title = f"{child.get('region')} {child.get('action')} → {parent.get('region')} {parent.get('action')} · {share}"
     with st.expander(title, expanded=True):
         st.html(
             STYLE + '<div class="kg-legend"><mark class="reused">reused · 沿用</mark>'
             '<mark class="added">added · 新增</mark><mark class="dropped">dropped · 删去</mark></div>'
         )
         left, right = st.columns(2)
-        child_spans = _spans(ct, [p[0] for p in reuse.pairs], "reused") + _spans(ct, reuse.added, "added")
-        parent_spans = _spans(pt, [p[1] for p in reuse.pairs], "reused") + _spans(
-            pt, reuse.dropped, "dropped"
-        )
         with left:
             st.html(_head(child))
-            st.html(STYLE + f'<div class="kg-text">{sup.mark_spans(ct, child_spans)}</div>')
+            st.html(
+                STYLE
+                + f'<div class="kg-text">{helpers.mark_spans(ct, _spans(ct, reuse["added"], "added", "reused"))}</div>'
+            )
         with right:
             st.html(_head(parent))
-            st.html(STYLE + f'<div class="kg-text">{sup.mark_spans(pt, parent_spans)}</div>')
+            parent_spans = _spans(pt, reuse["dropped"], "dropped", "reused")
+            st.html(STYLE + f'<div class="kg-text">{helpers.mark_spans(pt, parent_spans)}</div>')
         a, d = st.columns(2)
         with a:
-            st.markdown(f"**Added by the lower level · 新增** ({len(reuse.added)})")
-            if reuse.added:
+            st.markdown(f"**Added by the lower level · 新增** ({len(reuse['added'])})")
+            if reuse["added"]:
                 st.dataframe(
-                    pd.DataFrame({"clause · 分句": list(reuse.added)}), hide_index=True, width="stretch"
+                    pd.DataFrame({"clause · 分句": list(reuse["added"])}), hide_index=True, width="stretch"
                 )
         with d:
-            st.markdown(f"**Dropped from the level above · 删去** ({len(reuse.dropped)})")
-            if reuse.dropped:
+            st.markdown(f"**Dropped from the level above · 删去** ({len(reuse['dropped'])})")
+            if reuse["dropped"]:
                 st.dataframe(
-                    pd.DataFrame({"clause · 分句": list(reuse.dropped)}), hide_index=True, width="stretch"
+                    pd.DataFrame({"clause · 分句": list(reuse["dropped"])}), hide_index=True, width="stretch"
                 )
-        if reuse.pairs:
-            st.dataframe(
-                pd.DataFrame(
-                    reuse.pairs, columns=["child clause · 下级", "parent clause · 上级", "similarity"]
-                ),
-                hide_index=True,
-                width="stretch",
-            )

@@ -8,17 +8,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-import app_support as sup
+from explorer import helpers
 
-sup.page_header(
+helpers.page_header(
     "Indicators · 指标",
     "Targets for 2022 and 2030 set by each plan for one indicator, compared with the national target of "
     "the same year: stricter, equal or looser (the direction — higher or lower is better — follows the "
     "national comparator).",
 )
-k = sup.key()
+k = helpers.key()
 
-names = sup.indicator_names(k)
+names = helpers.indicator_names(k)
 default = names.index("居民健康素养水平") if "居民健康素养水平" in names else 0
 c1, c2 = st.columns([2, 1])
 chosen = c1.selectbox("Indicator · 指标", names, index=default, key="ind_name")
@@ -27,7 +27,7 @@ indicator = typed or chosen
 if not indicator:
     st.stop()
 
-frame = sup.targets(k, indicator)
+frame = helpers.targets(k, indicator)
 if frame.empty:
     st.info(f"No targets for an indicator whose name contains {indicator!r}.")
     st.stop()

@@ -9,22 +9,21 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from rdflib import Literal
 
-import app_support as sup
+from explorer import helpers
 from kg.build import build, plan_files
 from kg.errors import ExtractionError, KGError
 from kg.extract import extract_bytes
+from kg.graph import PolicyGraph
 from kg.link.departments import canonical_types
-from kg.store import python_value
 
-sup.page_header(
+helpers.page_header(
     "Add a plan · 添加文件",
     "Upload the text of a plan (.txt, UTF-8 or GB18030, at most 5 MB). You see what is read from it, "
     "and how it links to the plans already in the graph, before it joins the graph.",
 )
-k = sup.key()
-LIMIT_MB = sup.UPLOAD_LIMIT // (1024 * 1024)
+k = helpers.key()
+LIMIT_MB = helpers.UPLOAD_LIMIT // (1024 * 1024)
 
 
 def safe_name(name: str) -> str:
@@ -60,7 +59,7 @@ name = upload.name
 data = upload.getvalue()
 if not name.lower().endswith(".txt"):
     fail(name, "only plain-text .txt files can be added")
-if len(data) > sup.UPLOAD_LIMIT:
+if len(data) > helpers.UPLOAD_LIMIT:
     fail(name, f"file too large ({len(data):,} bytes; limit {LIMIT_MB} MB)")
 file_name = safe_name(name)
 
@@ -85,7 +84,7 @@ st.dataframe(
             ),
             ("date · 成文日期", m.date),
             ("region · 地区", m.region),
-            ("level · 层级", sup.level_label(k, m.level) if m.level else None),
+            ("level · 层级", helpers.level_label(k, m.level) if m.level else None),
             ("province · 省份", m.province),
             ("encoding · 编码", record.encoding),
             ("file · 文件名", file_name),
@@ -166,80 +165,61 @@ if record.cites:
         key="add_cites",
     )
 
-# -- how it would link: the whole corpus with this plan, built and validated in memory -----------
+# -- how it would link ----------------------------------------------------------------------------
+
+
+def linked_preview(file_name: str, data: bytes):
+    """The graph the corpus would be with this plan added, and a summary of that build.
+
+    Today: the whole corpus with this plan, built and validated in memory (rdflib). The build
+    package's ``preview(paths, *, store)`` (an append build beside the store) replaces this body."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / file_name
+        path.write_bytes(data)
+        others = [f for f in plan_files([helpers.plans_dir()]) if f.name != file_name]
+        res = build([*others, path], "memory")
+    summary = f"{res.documents} plans, {res.total_actions} actions, {res.triples:,} triples"
+    return PolicyGraph(res.memory_store), summary
 
 
 def preview(file_name: str, data: bytes, sha: str) -> dict:
     cache = st.session_state.setdefault("add_plan_preview", {})
     if sha in cache:
         return cache[sha]
-    existing = plan_files([sup.plans_dir()])
     out: dict = {"duplicate": None}
-    for f in existing:
+    for f in plan_files([helpers.plans_dir()]):
         if f.name == file_name:
             out["name_taken"] = str(f)
         if hashlib.sha256(f.read_bytes()).hexdigest() == sha:
             out["duplicate"] = str(f)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / file_name
-        path.write_bytes(data)
-        others = [f for f in existing if f.name != file_name]
-        try:
-            res = build([*others, path], "memory")
-        except Exception as e:  # reported as the upload's failure; nothing is written
-            out["error"] = str(e) if isinstance(e, KGError) else f"{type(e).__name__}: {e}"
-            cache[sha] = out
-            return out
-    store = res.memory_store
-    plan = store.query("SELECT ?plan WHERE { ?plan hc:sourceFile ?f }", bindings={"f": Literal(file_name)})
-    iri = plan.terms[0][0] if plan.terms else None
+    try:
+        g, out["summary"] = linked_preview(file_name, data)
+    except Exception as e:  # reported as the upload's failure; nothing is written
+        out["error"] = str(e) if isinstance(e, KGError) else f"{type(e).__name__}: {e}"
+        cache[sha] = out
+        return out
+    found = g.named("plan_of_source_file", file=file_name).rows
+    iri = found[0][0] if found else None
     if iri is not None:
         rows, seen, node = [], set(), iri
         while node is not None and node not in seen and len(rows) < 10:
             seen.add(node)
-            info = store.query(
-                """SELECT ?title ?docNumber ?levelName ?region ?held ?parent ?method ?score WHERE {
-                     ?plan a hc:Plan .
-                     OPTIONAL { ?plan eli:title ?title } OPTIONAL { ?plan eli:id_local ?docNumber }
-                     OPTIONAL { ?plan hc:level/skos:notation ?levelName }
-                     OPTIONAL { ?plan eli:relevant_for/rdfs:label ?region } OPTIONAL { ?plan hc:held ?held }
-                     OPTIONAL { ?plan prov:qualifiedDerivation ?d . ?d a hc:PlanDerivation ;
-                                prov:entity ?parent ; hc:matchMethod ?method ; hc:matchScore ?score }
-                   } LIMIT 1""",
-                bindings={"plan": node},
-            )
-            r = dict(zip(info.vars, info.terms[0], strict=True)) if info.terms else {}
+            r = (g.named("plan_parent", plan=node).records() or [{}])[0]
             rows.append(
                 {
-                    "title": python_value(r.get("title")),
-                    "docNumber": python_value(r.get("docNumber")),
-                    "levelName": python_value(r.get("levelName")),
-                    "region": python_value(r.get("region")),
-                    "held": python_value(r.get("held")),
-                    "linked up by": python_value(r.get("method")),
-                    "link score": python_value(r.get("score")),
+                    "title": r.get("title"),
+                    "docNumber": r.get("docNumber"),
+                    "levelName": r.get("levelName"),
+                    "region": r.get("region"),
+                    "held": r.get("held"),
+                    "linked up by": r.get("method"),
+                    "link score": r.get("score"),
                 }
             )
-            node = r.get("parent")
+            node = r.get("parent")  # a prefixed IRI (hcid:doc/…), bound as the IRI it names
         out["chain"] = pd.DataFrame(rows)
-        links = store.query(
-            """SELECT ?ordinal ?name ?themeLabel ?parentName ?parentRegion ?score ?textReuse WHERE {
-                 ?action eli:is_part_of ?plan ; hc:ordinal ?ordinal ; rdfs:label ?name .
-                 OPTIONAL { ?action eli:is_about ?t . ?t skos:prefLabel ?themeLabel FILTER(lang(?themeLabel) = "zh") }
-                 OPTIONAL {
-                   ?action prov:qualifiedDerivation ?d . ?d a hc:Implementation ; prov:entity ?parent ;
-                           hc:matchScore ?score .
-                   OPTIONAL { ?d hc:textReuse ?textReuse }
-                   ?parent rdfs:label ?parentName ; eli:is_part_of ?pp .
-                   OPTIONAL { ?pp eli:relevant_for/rdfs:label ?parentRegion }
-                 }
-               } ORDER BY ?ordinal""",
-            bindings={"plan": iri},
-        )
-        out["links"] = links.to_dataframe()
-        held_before = {str(p["plan"]) for p in sup.held_plans(k)}
-        out["same_plan"] = str(iri) in held_before
-    out["summary"] = f"{res.documents} plans, {res.total_actions} actions, {res.triples:,} triples"
+        out["links"] = g.named_df("plan_action_links", plan=iri)
+        out["same_plan"] = str(iri) in {str(p["plan"]) for p in helpers.held_plans(k)}
     cache[sha] = out
     return out
 
@@ -251,7 +231,7 @@ if pv.get("error"):
     fail(name, pv["error"])
 chain = pv.get("chain")
 if chain is not None and len(chain) > 1:
-    chain = chain.assign(levelName=[sup.level_label(k, lv) for lv in chain["levelName"]])
+    chain = chain.assign(levelName=[helpers.level_label(k, lv) for lv in chain["levelName"]])
     st.dataframe(
         chain.rename(
             columns={
@@ -300,7 +280,7 @@ if pv.get("same_plan"):
         "A held plan with the same identity (文号 or title) is already in the graph; adding this file merges into it."
     )
 
-target = sup.uploads_dir() / file_name
+target = helpers.uploads_dir() / file_name
 st.caption(f"With this plan the graph would hold {pv.get('summary')}. It is saved as `{target}`.")
 if st.button("Add to the graph · 加入图谱", type="primary", key="add_plan_confirm"):
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -309,7 +289,7 @@ if st.button("Add to the graph · 加入图谱", type="primary", key="add_plan_c
     target.write_bytes(data)
     try:
         with st.spinner("Rebuilding the store…"):
-            result = sup.rebuild()
+            result = helpers.rebuild()
     except Exception as e:  # any failure: the upload must not stay behind
         target.unlink(missing_ok=True)
         fail(name, f"the rebuild failed, the file was not added: {e}")

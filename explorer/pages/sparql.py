@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-import app_support as sup
-from app_pages import _common as common
+from explorer import helpers
+from kg import safety
 from kg.errors import QueryError
 from kg.queries import list_queries, load_query
 
@@ -14,18 +14,13 @@ try:  # syntax highlighting: an offline Ace editor component (bundles its JS, no
 except ImportError:  # pragma: no cover - the plain text area is used instead
     code_editor = None
 
-try:
-    from kg import safety
-except ImportError:  # pragma: no cover - only while the module is missing
-    safety = None
-
-sup.page_header(
+helpers.page_header(
     "SPARQL",
     "Query the graph directly. The project's prefixes (hc:, hcid:, eli:, org:, prov:, skos:, dcterms:, "
     "rdf:, rdfs:, owl:, xsd:) are added automatically. Queries are read-only, time-limited and "
     "row-capped; the query is kept in the page address, so a link reproduces it.",
 )
-k = sup.key()
+k = helpers.key()
 
 DEFAULT = """# Actions per held plan
 SELECT ?plan ?title (COUNT(DISTINCT ?action) AS ?actions)
@@ -79,7 +74,9 @@ with st.expander("Examples: the named queries · 示例查询", expanded=False):
         ss.sparql_editor_version += 1
         ss.pop("sparql_area", None)
 with st.expander("Prefixes added automatically · 前缀", expanded=False):
-    st.code("\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(sup.prefixes().items())), language="sparql")
+    st.code(
+        "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in sorted(helpers.prefixes().items())), language="sparql"
+    )
 
 # -- editor --------------------------------------------------------------------------------------
 
@@ -141,22 +138,19 @@ if clicked or run_now or ss.pop("sparql_autorun", False):
     ss.sparql_last_url = text
     st.query_params["q"] = text
     outcome: dict = {"query": text}
-    if safety is None:
-        outcome["error"] = "kg.safety is not available: queries cannot be run safely."
+    # The check (read-only, no SERVICE, no foreign FROM) and the query both run in kg.safety's
+    # killable worker process: a pathological text cannot freeze the app.
+    try:
+        user = safety.run_user_query(helpers.store_spec(), text, timeout=float(timeout), limit=int(limit))
+    except safety.QueryRefused as e:
+        outcome["refused"] = str(e)
+    except QueryError as e:
+        outcome["error"] = str(e)
     else:
-        # The check (read-only, no SERVICE, no foreign FROM) and the query both run in kg.safety's
-        # killable worker process: a pathological text cannot freeze the app.
-        try:
-            user = safety.run_user_query(sup.store_spec(), text, timeout=float(timeout), limit=int(limit))
-        except safety.QueryRefused as e:
-            outcome["refused"] = str(e)
-        except QueryError as e:
-            outcome["error"] = str(e)
-        else:
-            outcome["result"] = user.result
-            outcome["form"] = user.form
-            outcome["truncated"] = bool(user.truncated)
-            outcome["seconds"] = user.seconds
+        outcome["result"] = user.result
+        outcome["form"] = user.form
+        outcome["truncated"] = bool(user.truncated)
+        outcome["seconds"] = user.seconds
     ss.sparql_outcome = outcome
 
 # -- results -------------------------------------------------------------------------------------
@@ -203,11 +197,12 @@ if result.kind == "graph":
         "text/turtle",
         key="sparql_ttl",
     )
-    kn = common.network_module()
-    if kn is not None and rows:
+    from kg import network as kn
+
+    if rows:
         st.subheader("As a network · 网络")
         g = kn.construct_graph(result)
         if g.number_of_nodes() > 600:
             st.caption(f"{g.number_of_nodes()} nodes: too many to draw; narrow the query.")
         else:
-            common.show_html_network(kn.to_pyvis_html(g, height="600px", directed=True), "600px")
+            helpers.show_html_network(kn.to_pyvis_html(g, height="600px", directed=True), "600px")

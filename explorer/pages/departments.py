@@ -5,15 +5,14 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-import app_support as sup
-from app_pages import _common as common
+from explorer import helpers
 
-sup.page_header(
+helpers.page_header(
     "Departments · 部门",
     "Canonical department types (市卫健委 = 县卫生健康局 = 卫生健康委员会) ranked by the number of actions "
     "of the held plans they lead or take part in.",
 )
-k = sup.key()
+k = helpers.key()
 
 
 def _reading(acts) -> str:
@@ -24,13 +23,13 @@ def _reading(acts) -> str:
         ".kg-read .src{color:#4a5568}.kg-read .role{color:#2b6cb0}</style><div class='kg-read'>"
     ]
     for (region, title), rows in acts.groupby(["region", "title"], sort=False, dropna=False):
-        parts.append(f"<h4>{sup.esc(region)} · {sup.esc(title)}</h4><ul>")
+        parts.append(f"<h4>{helpers.esc(region)} · {helpers.esc(title)}</h4><ul>")
         for _, r in rows.iterrows():
             parts.append(
-                f"<li><b>{sup.esc(r['ordinal'])}. {sup.esc(r['actionName'])}</b> — "
-                f"<span class='dept'>{sup.esc(r['department'])}</span> "
-                f"<span class='role'>{sup.esc(sup.role_label(k, r['roleLabel']))}</span>"
-                f"<div class='src'>{sup.esc(r['source'] if not sup.blank(r['source']) else '')}</div></li>"
+                f"<li><b>{helpers.esc(r['ordinal'])}. {helpers.esc(r['action_name'])}</b> — "
+                f"<span class='dept'>{helpers.esc(r['department'])}</span> "
+                f"<span class='role'>{helpers.esc(helpers.role_label(k, r['role']))}</span>"
+                f"<div class='src'>{helpers.esc(r['source'] if not helpers.blank(r['source']) else '')}</div></li>"
             )
         parts.append("</ul>")
     parts.append("</div>")
@@ -41,15 +40,15 @@ def _label(zh, en) -> str:
     return f"{zh} · {en}" if en is not None and str(en) not in ("", "<NA>", str(zh)) else str(zh)
 
 
-plans = sup.held_plans(k)
-plan_by_label = {sup.plan_option(p): p["plan"] for p in plans}
-levels = sup.levels_present(k)
+plans = helpers.held_plans(k)
+plan_by_label = {helpers.plan_option(p): p["plan"] for p in plans}
+levels = helpers.levels_present(k)
 
 f1, f2, f3, f4 = st.columns([1, 2, 1, 1])
 level = f1.selectbox(
     "Level · 层级",
     [None, *levels],
-    format_func=lambda lv: "all levels · 全部" if lv is None else sup.level_label(k, lv),
+    format_func=lambda lv: "all levels · 全部" if lv is None else helpers.level_label(k, lv),
     key="dept_level",
 )
 plan_label = f2.selectbox("Plan · 文件", ["all plans · 全部", *plan_by_label], key="dept_plan")
@@ -57,14 +56,14 @@ plan = plan_by_label.get(plan_label)
 role = f3.radio(
     "Role · 角色",
     ["any", "lead"],
-    format_func=lambda r: "lead or participant · 牵头或配合" if r == "any" else sup.role_label(k, "lead"),
+    format_func=lambda r: "lead or participant · 牵头或配合" if r == "any" else helpers.role_label(k, "lead"),
     key="dept_role",
 )
 limit = f4.slider("Show top", 5, 60, 20, key="dept_limit")
-LIST_LIMIT = common.DEPARTMENT_LIST_LIMIT
+LIST_LIMIT = helpers.DEPARTMENT_LIST_LIMIT
 READ_LIMIT = 300  # rows of source sentences rendered as HTML
 
-ranking = sup.top_departments(k, level, plan, role)
+ranking = helpers.top_departments(k, level, plan, role)
 if ranking.empty:
     st.info("No department has an action for this choice of level, plan and role.")
     st.stop()
@@ -114,8 +113,7 @@ if chosen and chosen_actions > LIST_LIMIT:
         "`department_actions` (SPARQL page, or `kg query --name department_actions --bind type=…`)."
     )
 elif chosen:
-    type_iri = sup.prefixes()["hcid"] + chosen.removeprefix("hcid:") if chosen.startswith("hcid:") else chosen
-    acts = sup.department_actions(k, type_iri, level, plan, role)
+    acts = helpers.department_actions(k, chosen, level, plan, role)  # a prefixed IRI: hcid:department-type/…
     if acts.empty:
         st.info("No actions.")
     else:
@@ -124,15 +122,14 @@ elif chosen:
             f"{n_actions} actions in {acts['plan'].nunique()} plans; one row per department as written "
             "(a merged body such as 教育体育局 counts for both of its types)."
         )
-        out = acts.assign(
-            role=[sup.role_label(k, r) for r in acts["roleLabel"]],
-        )[["region", "title", "ordinal", "actionName", "department", "role", "source"]]
+        out = acts.assign(role=[helpers.role_label(k, r) for r in acts["role"]])
+        out = out[["region", "title", "ordinal", "action_name", "department", "role", "source"]]
         out = out.rename(
             columns={
                 "region": "region · 地区",
                 "title": "plan · 文件",
                 "ordinal": "#",
-                "actionName": "action · 行动",
+                "action_name": "action · 行动",
                 "department": "department as written · 原文部门",
                 "role": "role · 角色",
                 "source": "source sentence · 原文",

@@ -1,0 +1,465 @@
+"""The explorer's one helper module: where the store is, opening it once, cached reads, labels, HTML.
+
+Every page reads the graph through :class:`kg.graph.PolicyGraph` (named queries and analyses) via
+the cached functions here, keyed by (store spec, build stamp) so that a rebuild is picked up.
+Document text is data: it is escaped before it goes into HTML (:func:`esc`, :func:`mark_spans`).
+"""
+
+from __future__ import annotations
+
+# Only the standard library, Streamlit and kg.locations at import: the Overview shows the build's
+# counts before rdflib, pyoxigraph and the rest of kg are imported, and pandas and pyvis are imported
+# where they are used.
+import functools
+import hashlib
+import html
+import os
+import re
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import streamlit as st
+
+import kg
+from kg.errors import KGError
+from kg.locations import (
+    BUILD_INFO,
+    default_plans_dir,
+    default_spec,
+    is_store_folder,
+    read_build_info,
+    spec_kind,
+)
+
+if TYPE_CHECKING:
+    from kg.graph import PolicyGraph
+
+ROOT = Path(__file__).resolve().parent.parent
+KG_DIR = Path(kg.__file__).resolve().parent
+PLANS_ENV = "KG_PLANS"
+UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
+# Actions of one department listed at once on the Departments page (the national ranking's top
+# department has 100,000 at 10,000 plans).
+DEPARTMENT_LIST_LIMIT = 5_000
+OVERVIEW_MAX_NODES = 400  # a hierarchical vis-network layout of thousands of plans stalls the browser
+
+_BUILD_LOCK = threading.Lock()
+
+
+# --------------------------------------------------------------------------- places and stamps
+
+
+def store_spec() -> str:
+    """``$KG_STORE`` or ``data/store`` (relative to the working folder, as for the ``kg`` command)."""
+    return str(default_spec())
+
+
+def plans_dir() -> Path:
+    """``$KG_PLANS`` or ``data/plans`` (the folder the app builds from and saves uploads under)."""
+    env = os.environ.get(PLANS_ENV)
+    return Path(env) if env else default_plans_dir()
+
+
+def uploads_dir() -> Path:
+    return plans_dir() / "uploads"
+
+
+def store_stamp(spec: str) -> str:
+    """Changes whenever the store is rebuilt (every build rewrites build.json) or the code changes;
+    for the ``memory`` store, whenever a plan file or the code changes (it is built at each start)."""
+    if spec_kind(spec) == "memory":
+        h = hashlib.sha256()
+        for f in sorted(plans_dir().rglob("*.txt")):
+            st_ = f.stat()
+            h.update(f"{f}\0{st_.st_size}\0{st_.st_mtime_ns}\n".encode())
+        return f"memory-{h.hexdigest()[:16]}-{_code_stamp()}"
+    if spec_kind(spec) != "path":
+        return spec
+    try:
+        st_ = (Path(spec) / BUILD_INFO).stat()
+    except OSError:
+        return f"unstamped-{os.getpid()}"  # a store built elsewhere: answers kept for this process only
+    return f"{st_.st_mtime_ns}-{st_.st_size}-{_code_stamp()}"
+
+
+@functools.cache
+def _code_stamp() -> str:
+    """Fingerprint of the code behind the cached answers (kg, its named queries, the explorer, the
+    ontology and reference data): answers kept on disk by another version are not reused."""
+    h = hashlib.sha256()
+    files = [
+        *ROOT.glob("*.py"),
+        *(ROOT / "explorer").rglob("*.py"),
+        *KG_DIR.rglob("*.py"),
+        *KG_DIR.rglob("*.rq"),
+    ]
+    files += [*(ROOT / "ontology").glob("*.ttl"), *(ROOT / "data" / "reference").glob("*")]
+    for path in sorted(p for p in files if p.is_file()):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def key() -> tuple[str, str]:
+    """The cache key of the data functions below: (store spec, build stamp)."""
+    spec = store_spec()
+    return spec, store_stamp(spec)
+
+
+def stored(fn):
+    """``st.cache_data`` kept on disk as well (Streamlit's cache folder): an answer for one store
+    stamp is computed once, and a later start on the same build reads it back."""
+    return st.cache_data(show_spinner=False, persist="disk")(fn)
+
+
+@st.cache_resource(show_spinner=False)
+def favicon():
+    """A small icon drawn here: emoji and Material icons would make the browser fetch one from a CDN
+    (set before ``st.navigation``, else the first page's Material icon is fetched as the tab icon)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((2, 2, 62, 62), fill=(197, 48, 48, 255))
+    draw.rectangle((26, 12, 38, 52), fill="white")
+    draw.rectangle((12, 26, 52, 38), fill="white")
+    return img
+
+
+# --------------------------------------------------------------------------- opening and building
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _open(spec: str, stamp: str) -> PolicyGraph:
+    return kg.open(spec)
+
+
+def graph(k: tuple[str, str]) -> PolicyGraph:
+    """The graph of ``k``, opened once per process; a store that cannot be opened ends the page."""
+    try:
+        return _open(*k)
+    except KGError as e:
+        stop_with(e)
+
+
+def stop_with(error: KGError) -> NoReturn:
+    """Say why the graph cannot be used and end the page (outside a Streamlit run, where st.stop
+    does nothing, the error is raised)."""
+    st.error(f"Cannot open the knowledge graph: {error}")
+    st.stop()
+    raise error
+
+
+def ensure_store() -> None:
+    """Build the configured folder store if it holds no store yet (the first start), showing the
+    progress. Opening it is left to the first query, so a page can show the build's counts first."""
+    spec = store_spec()
+    kind = spec_kind(spec)
+    if kind == "http":
+        raise KGError(f"{spec}: SPARQL endpoint stores are not supported by the explorer yet")
+    if kind == "path" and not is_store_folder(spec):
+        with _BUILD_LOCK:
+            if not is_store_folder(spec):  # another session may have built it while we waited
+                _build_with_progress(spec)
+    _forget_older_answers(spec, store_stamp(spec))
+
+
+def _build_with_progress(spec: str) -> None:
+    from kg.build import build
+
+    files = sorted(plans_dir().rglob("*.txt"))
+    with st.status(f"Building the knowledge graph from {len(files)} plan files…", expanded=True) as status:
+        bar = st.progress(0.0, text="Reading and extracting the plan texts")
+        holder: dict = {}
+
+        def work():
+            try:
+                holder["result"] = build([plans_dir()], spec, progress=lambda *dt: holder.update(progress=dt))
+            except BaseException as e:  # reported below, in the script thread
+                holder["error"] = e
+
+        t = threading.Thread(target=work, daemon=True)
+        start = time.perf_counter()
+        t.start()
+        while t.is_alive():
+            elapsed = time.perf_counter() - start
+            done, total = holder.get("progress", (0, len(files)))
+            if done < total:
+                bar.progress(0.8 * done / max(total, 1), text=f"Extracted {done} of {total} plan texts")
+            else:  # linking, validation and writing: no finer progress, creep towards the end
+                frac = min(0.97, 0.8 + 0.02 * (elapsed - holder.setdefault("extracted_at", elapsed)))
+                bar.progress(frac, text=f"Linking, validating and writing the store… {elapsed:.1f} s")
+            t.join(0.2)
+        if "error" in holder:
+            status.update(label="The build failed", state="error")
+            raise holder["error"]
+        res = holder["result"]
+        bar.progress(1.0, text="Done")
+        status.update(
+            label=f"Built {res.documents} plans, {res.total_actions} actions, {res.triples:,} triples "
+            f"in {res.seconds:.1f} s",
+            state="complete",
+            expanded=False,
+        )
+
+
+@functools.cache
+def _forget_older_answers(spec: str, stamp: str) -> None:
+    """Drop the answers kept on disk when the store's stamp is not the one they were kept for (once
+    per stamp and process): the cache folder holds one build's answers, not every build's."""
+    from streamlit.file_util import get_streamlit_file_path
+
+    folder = Path(get_streamlit_file_path("cache"))
+    record = folder / f"kg-stamp-{hashlib.sha256(str(Path(spec).resolve()).encode()).hexdigest()[:12]}"
+    try:
+        if record.read_text(encoding="utf-8") == stamp:
+            return
+    except OSError:
+        pass
+    st.cache_data.clear()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        record.write_text(stamp, encoding="utf-8")
+    except OSError:
+        pass  # no cache folder to write to: answers are then kept in memory only
+
+
+def rebuild() -> object:
+    """Rebuild the store from the plans folder (atomic: a failed build leaves the store as it was)."""
+    k = key()
+    if spec_kind(k[0]) == "memory":
+        raise KGError("the store is `memory`: nothing to rebuild on disk")
+    with _BUILD_LOCK:
+        g = graph(k)
+        result = g.build([plans_dir()])
+        g.close()
+    _open.clear()
+    st.cache_data.clear()
+    return result
+
+
+# --------------------------------------------------------------------------- labels
+
+
+@stored
+def labels(k) -> dict[str, dict[str, tuple[str, str | None]]]:
+    """notation -> (zh, en) for levels and roles; zh label -> (zh, en) for themes."""
+    g = graph(k)
+
+    def pairs(cls: str, by: str) -> dict:
+        rows = g.named("concept_labels", **{"class": cls}).records()
+        return {str(r[by]): (str(r["zh"]), r["en"]) for r in rows if r[by] is not None}
+
+    return {
+        "level": pairs("hc:AdministrativeLevel", "notation"),
+        "role": pairs("hc:Role", "notation"),
+        "theme": pairs("hc:Theme", "zh"),
+    }
+
+
+LEVELS = ("national", "province", "city", "county", "township")  # highest first, as kg.records.LEVELS
+
+
+def blank(value) -> bool:
+    """None, pandas NA/NaN or an empty string."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    if isinstance(value, float) and value != value:  # NaN
+        return True
+    return str(value) == ""
+
+
+def bilingual(pair: tuple[str, str | None] | None, fallback: str = "") -> str:
+    if not pair:
+        return fallback
+    zh, en = pair
+    return f"{zh} · {en}" if en and en != zh else zh
+
+
+def level_label(k, notation) -> str:
+    return "" if blank(notation) else bilingual(labels(k)["level"].get(str(notation)), str(notation))
+
+
+def role_label(k, notation) -> str:
+    return "" if blank(notation) else bilingual(labels(k)["role"].get(str(notation)), str(notation))
+
+
+def theme_label(k, zh) -> str:
+    return "" if blank(zh) else bilingual(labels(k)["theme"].get(str(zh)), str(zh))
+
+
+# --------------------------------------------------------------------------- cached reads
+
+
+@st.cache_data(show_spinner=False)
+def counts(k) -> dict:
+    """The overview's counts: those the build wrote into build.json, else queried (the triple count
+    from build.json when it has one: counting millions of triples again takes seconds)."""
+    info = build_info(k)
+    if info and isinstance(info.get("counts"), dict):
+        return info["counts"]
+    if info and info.get("triples") is not None:
+        return {**graph(k).counts(triples=False), "triples": int(info["triples"])}
+    return graph(k).counts()
+
+
+@stored
+def build_info(k) -> dict | None:
+    """The store's build.json without its per-file list (5 MB at 10,000 plans)."""
+    spec = k[0]
+    info = read_build_info(spec) if spec_kind(spec) == "path" else None
+    return {name: value for name, value in info.items() if name != "files"} if info else info
+
+
+@stored
+def plans_table(k):
+    """Every plan (held first), with 文号, issuer, date, level and region."""
+    return graph(k).named_df("plans")
+
+
+@stored
+def hierarchy_result(k):
+    """The named query ``hierarchy`` (every plan and its parent), run once per store stamp."""
+    return graph(k).named("hierarchy")
+
+
+@stored
+def held_plans(k) -> list[dict]:
+    """Held plans, lowest level first then by region: plan (full IRI), title, region, level, rank, doc."""
+    out: dict[str, dict] = {}
+    for r in _dicts(hierarchy_result(k)):
+        if r.get("held") and str(r["plan"]) not in out:
+            out[str(r["plan"])] = {
+                "plan": str(r["plan"]),
+                "title": r.get("title") or "",
+                "region": r.get("region") or "",
+                "level": r.get("levelName") or "",
+                "rank": r.get("rank") if r.get("rank") is not None else 99,
+                "doc": r.get("docNumber") or "",
+            }
+    return sorted(out.values(), key=lambda p: (-int(p["rank"]), p["region"], p["title"]))
+
+
+def _dicts(res) -> list[dict]:
+    return [dict(zip(res.vars, row, strict=True)) for row in res.rows]
+
+
+def plan_option(p: dict) -> str:
+    doc = f"（{p['doc']}）" if p.get("doc") else ""
+    return f"{p['region']} — {p['title']}{doc}"
+
+
+@stored
+def levels_present(k) -> list[str]:
+    present = set(counts(k).get("plans_by_level", {}))
+    held_levels = {p["level"] for p in held_plans(k)}
+    return [lv for lv in LEVELS if lv in present and lv in held_levels]
+
+
+@stored
+def top_departments(k, level: str | None, plan: str | None, role: str):
+    from kg.api import DepartmentCount, frame
+
+    return frame(graph(k).top_departments(level=level, plan=plan, role=role), DepartmentCount)
+
+
+@stored
+def department_actions(k, type_iri: str, level: str | None, plan: str | None, role: str):
+    from kg.api import DepartmentAction, frame
+
+    found = graph(k).department_actions(department_type=type_iri, level=level, plan=plan, role=role)
+    return frame(found, DepartmentAction)
+
+
+@stored
+def plan_actions(k, plan_iri: str) -> list[dict]:
+    return _dicts(graph(k).named("plan_actions", plan=plan_iri))
+
+
+@stored
+def trace(k, plan_iri: str, action: str) -> list[dict]:
+    return [h.as_dict() for h in graph(k).trace(place=plan_iri, action=action)]
+
+
+@stored
+def text_reuse(k, actions: tuple[str, ...]) -> list[dict]:
+    """The links graph's text reuse of each of these actions and the parent action it implements."""
+    return [r.as_dict() for r in graph(k).text_reuse(actions=actions)]
+
+
+@stored
+def indicator_names(k) -> list[str]:
+    """Indicator names with targets, a leading 全国/全市/全省… removed, most plans first."""
+    score: dict[str, int] = {}
+    for name, n in graph(k).named("indicator_names").rows:
+        base = strip_scope(str(name))
+        score[base] = score.get(base, 0) + int(n)
+    return sorted(score, key=lambda s: (-score[s], s))
+
+
+def strip_scope(name: str) -> str:
+    for prefix in ("全国", "全省", "全市", "全县", "全区", "全镇", "全乡"):
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            return name[len(prefix) :]
+    return name
+
+
+@stored
+def targets(k, indicator: str):
+    from kg.api import TargetComparison, frame
+
+    return frame(graph(k).targets(indicator=indicator), TargetComparison)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def hierarchy_graph(k):
+    """The plan hierarchy as a networkx graph (shared, read-only: copy it before changing it)."""
+    from kg import network
+
+    return network.hierarchy_graph(graph(k), result=hierarchy_result(k))
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def esc(value) -> str:
+    """Text for HTML: always escaped (document text is data, never markup)."""
+    return html.escape("" if blank(value) else str(value), quote=True)
+
+
+def mark_spans(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """``text`` as HTML with ``<mark class=CLS>`` around the given (start, end, cls) spans.
+
+    Each segment is escaped on its own, so the markup added here is the only markup in the result.
+    """
+    spans = sorted(s for s in spans if s[0] < s[1])
+    out, pos = [], 0
+    for a, b, cls in spans:
+        if a < pos:
+            continue  # overlapping: keep the first
+        out.append(esc(text[pos:a]))
+        out.append(f'<mark class="{esc(cls)}">{esc(text[a:b])}</mark>')
+        pos = b
+    out.append(esc(text[pos:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def prefixes() -> dict[str, str]:
+    """Prefix -> namespace IRI of every query."""
+    from kg.store import prefixes as known
+
+    return known()
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    st.title(title)
+    if caption:
+        st.caption(caption)
+
+
+def show_html_network(html_text: str, height: str | int = "650px") -> None:
+    """Embed a self-contained pyvis page (vis-network inline, labels escaped by kg.network)."""
+    m = re.match(r"\s*(\d+)", str(height))
+    px = height if isinstance(height, int) else int(m.group(1)) if m else 650
+    st.iframe(html_text, height=px + 30)
