@@ -6,14 +6,30 @@ On first start the graph is built from ``data/plans`` (or ``$KG_PLANS``) into th
 
 from __future__ import annotations
 
+import threading
+import time
+
 import streamlit as st
 
 from explorer import helpers
 from kg.errors import KGError
 
-st.set_page_config(
-    page_title="Healthy China KG · 健康中国知识图谱", page_icon=helpers.favicon(), layout="wide"
-)
+
+@st.cache_resource(show_spinner=False)
+def favicon():
+    """A small icon drawn here: emoji and Material icons would make the browser fetch one from a CDN
+    (set before ``st.navigation``, else the first page's Material icon is fetched as the tab icon)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((2, 2, 62, 62), fill=(197, 48, 48, 255))
+    draw.rectangle((26, 12, 38, 52), fill="white")
+    draw.rectangle((12, 26, 52, 38), fill="white")
+    return img
+
+
+st.set_page_config(page_title="Healthy China KG · 健康中国知识图谱", page_icon=favicon(), layout="wide")
 
 PAGES = [
     st.Page("explorer/pages/overview.py", title="Overview · 概览", icon=":material/dashboard:", default=True),
@@ -42,8 +58,55 @@ PAGES = [
 
 nav = st.navigation(PAGES)
 
+
+def build_with_progress(spec: str) -> None:
+    """Build the plans folder into the folder store ``spec``, showing what happens."""
+    from kg.build import build
+
+    files = sorted(helpers.plans_dir().rglob("*.txt"))
+    with st.status(f"Building the knowledge graph from {len(files)} plan files…", expanded=True) as status:
+        bar = st.progress(0.0, text="Reading and extracting the plan texts")
+        holder: dict = {}
+
+        def work():
+            try:
+                holder["result"] = build(
+                    [helpers.plans_dir()], spec, progress=lambda *dt: holder.update(progress=dt)
+                )
+            except BaseException as e:  # reported below, in the script thread
+                holder["error"] = e
+
+        t = threading.Thread(target=work, daemon=True)
+        start = time.perf_counter()
+        t.start()
+        while t.is_alive():
+            elapsed = time.perf_counter() - start
+            done, total = holder.get("progress", (0, len(files)))
+            if done < total:
+                bar.progress(0.8 * done / max(total, 1), text=f"Extracted {done} of {total} plan texts")
+            else:  # linking, validation and writing: no finer progress, creep towards the end
+                frac = min(0.97, 0.8 + 0.02 * (elapsed - holder.setdefault("extracted_at", elapsed)))
+                bar.progress(frac, text=f"Linking, validating and writing the store… {elapsed:.1f} s")
+            t.join(0.2)
+        if "error" in holder:
+            status.update(label="The build failed", state="error")
+            raise holder["error"]
+        res = holder["result"]
+        bar.progress(1.0, text="Done")
+        status.update(
+            label=f"Built {res.documents} plans, {res.total_actions} actions, {res.triples:,} triples "
+            f"in {res.seconds:.1f} s",
+            state="complete",
+            expanded=False,
+        )
+
+
 try:
-    helpers.ensure_store()  # builds the store on first start
+    if not helpers.store_ready():
+        with helpers.BUILD_LOCK:
+            if not helpers.store_ready():  # another session may have built it while we waited
+                build_with_progress(helpers.store_spec())
+        helpers.store_ready()
 except KGError as e:
     helpers.stop_with(e)
 

@@ -16,7 +16,6 @@ import html
 import os
 import re
 import threading
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -45,7 +44,7 @@ UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
 DEPARTMENT_LIST_LIMIT = 5_000
 OVERVIEW_MAX_NODES = 400  # a hierarchical vis-network layout of thousands of plans stalls the browser
 
-_BUILD_LOCK = threading.Lock()
+BUILD_LOCK = threading.Lock()  # one build at a time in this process (first start, Add a plan)
 
 
 # --------------------------------------------------------------------------- places and stamps
@@ -113,20 +112,6 @@ def stored(fn):
     return st.cache_data(show_spinner=False, persist="disk")(fn)
 
 
-@st.cache_resource(show_spinner=False)
-def favicon():
-    """A small icon drawn here: emoji and Material icons would make the browser fetch one from a CDN
-    (set before ``st.navigation``, else the first page's Material icon is fetched as the tab icon)."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.ellipse((2, 2, 62, 62), fill=(197, 48, 48, 255))
-    draw.rectangle((26, 12, 38, 52), fill="white")
-    draw.rectangle((12, 26, 52, 38), fill="white")
-    return img
-
-
 # --------------------------------------------------------------------------- opening and building
 
 
@@ -151,57 +136,18 @@ def stop_with(error: KGError) -> NoReturn:
     raise error
 
 
-def ensure_store() -> None:
-    """Build the configured folder store if it holds no store yet (the first start), showing the
-    progress. Opening it is left to the first query, so a page can show the build's counts first."""
+def store_ready() -> bool:
+    """Whether the configured store is ready: False for a folder that holds no store yet (the first
+    start: app.py builds it); a SPARQL endpoint is refused. Opening the store is left to the first
+    query, so a page can show the build's counts first."""
     spec = store_spec()
     kind = spec_kind(spec)
     if kind == "http":
         raise KGError(f"{spec}: SPARQL endpoint stores are not supported by the explorer yet")
     if kind == "path" and not is_store_folder(spec):
-        with _BUILD_LOCK:
-            if not is_store_folder(spec):  # another session may have built it while we waited
-                _build_with_progress(spec)
+        return False
     _forget_older_answers(spec, store_stamp(spec))
-
-
-def _build_with_progress(spec: str) -> None:
-    from kg.build import build
-
-    files = sorted(plans_dir().rglob("*.txt"))
-    with st.status(f"Building the knowledge graph from {len(files)} plan files…", expanded=True) as status:
-        bar = st.progress(0.0, text="Reading and extracting the plan texts")
-        holder: dict = {}
-
-        def work():
-            try:
-                holder["result"] = build([plans_dir()], spec, progress=lambda *dt: holder.update(progress=dt))
-            except BaseException as e:  # reported below, in the script thread
-                holder["error"] = e
-
-        t = threading.Thread(target=work, daemon=True)
-        start = time.perf_counter()
-        t.start()
-        while t.is_alive():
-            elapsed = time.perf_counter() - start
-            done, total = holder.get("progress", (0, len(files)))
-            if done < total:
-                bar.progress(0.8 * done / max(total, 1), text=f"Extracted {done} of {total} plan texts")
-            else:  # linking, validation and writing: no finer progress, creep towards the end
-                frac = min(0.97, 0.8 + 0.02 * (elapsed - holder.setdefault("extracted_at", elapsed)))
-                bar.progress(frac, text=f"Linking, validating and writing the store… {elapsed:.1f} s")
-            t.join(0.2)
-        if "error" in holder:
-            status.update(label="The build failed", state="error")
-            raise holder["error"]
-        res = holder["result"]
-        bar.progress(1.0, text="Done")
-        status.update(
-            label=f"Built {res.documents} plans, {res.total_actions} actions, {res.triples:,} triples "
-            f"in {res.seconds:.1f} s",
-            state="complete",
-            expanded=False,
-        )
+    return True
 
 
 @functools.cache
@@ -230,7 +176,7 @@ def rebuild() -> object:
     k = key()
     if spec_kind(k[0]) == "memory":
         raise KGError("the store is `memory`: nothing to rebuild on disk")
-    with _BUILD_LOCK:
+    with BUILD_LOCK:
         g = graph(k)
         result = g.build([plans_dir()])
         g.close()

@@ -416,7 +416,7 @@ def test_the_first_paint_imports_neither_rdflib_nor_the_store(built_store):
     code = (
         "import sys, streamlit, kg\n"
         "from explorer import helpers\n"
-        "helpers.ensure_store()\n"
+        "helpers.store_ready()\n"
         "counts = helpers.counts(helpers.key())\n"
         f"print(counts['heldPlans'], ','.join(m for m in {heavy!r} if m in sys.modules))"
     )
