@@ -205,6 +205,13 @@ def test_trace_reaches_the_national_action(app):
     marked = [b for b in html_blobs(at) if '<mark class="reused">' in b]
     assert marked, "no highlighted reuse"
     assert any("无烟" in b for b in marked)
+    # the reuse the links graph holds: 嘉峰镇 repeats 晋城's text in full and drops two clauses
+    labels = [e.label for e in at.expander]
+    assert "嘉峰镇 控烟行动 → 晋城市 控烟行动 · reused 100% of the child's text" in labels, labels
+    assert "晋城市 控烟行动 → 中国 控烟行动 · reuse not measured" in labels, labels
+    dropped = frame_with(at, "clause")
+    assert len(dropped) == 2 and dropped["clause · 分句"].iloc[0] == "建立戒烟服务体系，推广戒烟干预服务。"
+    assert any('<mark class="dropped">建立戒烟服务体系，推广戒烟干预服务。</mark>' in b for b in html_blobs(at))
 
 
 # -- indicators --------------------------------------------------------------------------------

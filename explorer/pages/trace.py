@@ -128,8 +128,9 @@ STYLE = """<style>
 </style>"""
 
 
-def _spans(text: str, passages, cls: str, rest: str) -> list[tuple[int, int, str]]:
-    """Spans of ``passages`` in ``text`` marked ``cls``; the text between them marked ``rest``."""
+def _spans(text: str, passages, cls: str, rest: str | None) -> list[tuple[int, int, str]]:
+    """Spans of ``passages`` in ``text`` marked ``cls``; the text between them marked ``rest`` (None:
+    left unmarked)."""
     marked, start = [], 0
     for passage in passages:
         i = text.find(passage, start)
@@ -138,6 +139,8 @@ def _spans(text: str, passages, cls: str, rest: str) -> list[tuple[int, int, str
         if i >= 0:
             marked.append((i, i + len(passage), cls))
             start = i + len(passage)
+    if rest is None:
+        return marked
     out, pos = [], 0
     for a, b, c in sorted(marked):
         if a > pos and text[pos:a].strip():
@@ -160,11 +163,8 @@ for reuse in reuses:
     child = by_iri.get(reuse["action"], {})
     parent = by_iri.get(reuse["parent"], {})
     ct, pt = reuse["text"], reuse["parent_text"]
-    share = (
-        f"reused {reuse['share']:.0%} of the child's text"
-        if reuse["share"] is not None
-        else "reuse not measured"
-    )
+    rest = "reused" if reuse["share"] is not None else None  # unmeasured: nothing marked as reused
+    share = f"reused {reuse['share']:.0%} of the child's text" if rest else "reuse not measured"
     title = f"{child.get('region')} {child.get('action')} → {parent.get('region')} {parent.get('action')} · {share}"
     with st.expander(title, expanded=True):
         st.html(
@@ -174,13 +174,11 @@ for reuse in reuses:
         left, right = st.columns(2)
         with left:
             st.html(_head(child))
-            st.html(
-                STYLE
-                + f'<div class="kg-text">{helpers.mark_spans(ct, _spans(ct, reuse["added"], "added", "reused"))}</div>'
-            )
+            child_spans = _spans(ct, reuse["added"], "added", rest)
+            st.html(STYLE + f'<div class="kg-text">{helpers.mark_spans(ct, child_spans)}</div>')
         with right:
             st.html(_head(parent))
-            parent_spans = _spans(pt, reuse["dropped"], "dropped", "reused")
+            parent_spans = _spans(pt, reuse["dropped"], "dropped", rest)
             st.html(STYLE + f'<div class="kg-text">{helpers.mark_spans(pt, parent_spans)}</div>')
         a, d = st.columns(2)
         with a:
