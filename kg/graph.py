@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kg.api.analyses import Analyses
 from kg.api.bindings import bind
-from kg.api.records import _Record
+from kg.api.records import Record
 from kg.errors import KGError, ValidationError
 from kg.queries import load_query
 from kg.store import QueryResult, Store, open_store, spec_kind
@@ -31,7 +31,7 @@ NETWORK_KINDS = ("department-action", "cooccurrence", "hierarchy")
 
 
 @dataclass(frozen=True)
-class Conformance(_Record):
+class Conformance(Record):
     """The SHACL check of the stored graph: whether it conforms, and the readable report."""
 
     conforms: bool
@@ -201,10 +201,10 @@ class PolicyGraph(Analyses):
     def counts(self, *, triples: bool = True) -> dict:
         """Headline counts for the overview (plans, heldPlans, actions, departments, indicators,
         plans_by_level, and triples unless ``triples=False``: a full scan, build.json has it)."""
-        row = self.named("counts").records()[0]
+        row = self.named("build_counts").records()[0]
         out = {key: int(row[key]) for key in ("plans", "heldPlans", "actions", "departments", "indicators")}
         if triples:
             out["triples"] = self.store.triple_count()
-        levels = self.named("plans_by_level")
+        levels = self.named("plans_per_level")
         out["plans_by_level"] = {str(lv): int(n) for lv, n in levels.rows}
         return out

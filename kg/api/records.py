@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 
-class _Record:
+class Record:
+    """A frozen record of the API (the base of every record type)."""
+
     def as_dict(self) -> dict:
         """The fields as a plain dict, in their declared order."""
         return asdict(self)
@@ -29,7 +31,7 @@ def frame(records, record_type: type | None = None):
 
 
 @dataclass(frozen=True)
-class DepartmentCount(_Record):
+class DepartmentCount(Record):
     """A canonical department type and the number of actions (and plans) it shares responsibility for."""
 
     type: str  # prefixed IRI, e.g. hcid:department-type/health
@@ -40,7 +42,7 @@ class DepartmentCount(_Record):
 
 
 @dataclass(frozen=True)
-class DepartmentAction(_Record):
+class DepartmentAction(Record):
     """One action a department type is responsible for, with the department as written."""
 
     plan: str
@@ -55,7 +57,7 @@ class DepartmentAction(_Record):
 
 
 @dataclass(frozen=True)
-class Hop(_Record):
+class Hop(Record):
     """One plan on the way from a plan up to the national source."""
 
     level: str
@@ -74,7 +76,7 @@ class Hop(_Record):
 
 
 @dataclass(frozen=True)
-class ThemeCoverage(_Record):
+class ThemeCoverage(Record):
     """One theme against one held plan: the plan's actions of that theme (None: it has none)."""
 
     theme: str  # zh label
@@ -85,7 +87,7 @@ class ThemeCoverage(_Record):
 
 
 @dataclass(frozen=True)
-class TargetComparison(_Record):
+class TargetComparison(Record):
     """One plan's target for an indicator beside the national target of the same year."""
 
     region: str | None
@@ -101,7 +103,7 @@ class TargetComparison(_Record):
 
 
 @dataclass(frozen=True)
-class TextReuse(_Record):
+class TextReuse(Record):
     """What an action's text repeats of the parent action it implements, as the links graph holds it."""
 
     action: str  # full IRI
