@@ -168,18 +168,43 @@ if record.cites:
 # -- how it would link ----------------------------------------------------------------------------
 
 
-def linked_preview(file_name: str, data: bytes):
-    """The graph the corpus would be with this plan added, and a summary of that build.
+def linked_preview(file_name: str, data: bytes) -> dict:
+    """How the plan would link into the graph: ``summary`` (the graph with it), ``chain`` (a
+    DataFrame of the plan and the plans above it, with how each link was found), ``links`` (a
+    DataFrame of its actions and the parent actions they implement) and ``plan`` (its IRI).
 
-    Today: the whole corpus with this plan, built and validated in memory (rdflib). The build
-    package's ``preview(paths, *, store)`` (an append build beside the store) replaces this body."""
+    Today the whole corpus with this plan is built and validated in memory (rdflib) and read back
+    through named queries. The build package's ``preview(paths, *, store)`` (the append build's path)
+    gives the same facts from the records: a function returning this dict from it replaces this
+    one at its one call below."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / file_name
         path.write_bytes(data)
         others = [f for f in plan_files([helpers.plans_dir()]) if f.name != file_name]
         res = build([*others, path], "memory")
-    summary = f"{res.documents} plans, {res.total_actions} actions, {res.triples:,} triples"
-    return PolicyGraph(res.memory_store), summary
+    g = PolicyGraph(res.memory_store)
+    out = {"summary": f"{res.documents} plans, {res.total_actions} actions, {res.triples:,} triples"}
+    found = g.named("plan_of_source_file", file=file_name).rows
+    out["plan"] = node = found[0][0] if found else None
+    rows, seen = [], set()
+    while node is not None and node not in seen and len(rows) < 10:
+        seen.add(node)
+        r = (g.named("plan_parent", plan=node).records() or [{}])[0]
+        rows.append(
+            {
+                "title": r.get("title"),
+                "docNumber": r.get("docNumber"),
+                "levelName": r.get("levelName"),
+                "region": r.get("region"),
+                "held": r.get("held"),
+                "linked up by": r.get("method"),
+                "link score": r.get("score"),
+            }
+        )
+        node = r.get("parent")  # a prefixed IRI (hcid:doc/…), bound as the IRI it names
+    out["chain"] = pd.DataFrame(rows)
+    out["links"] = g.named_df("plan_action_links", plan=out["plan"]) if out["plan"] else None
+    return out
 
 
 def preview(file_name: str, data: bytes, sha: str) -> dict:
@@ -193,33 +218,11 @@ def preview(file_name: str, data: bytes, sha: str) -> dict:
         if hashlib.sha256(f.read_bytes()).hexdigest() == sha:
             out["duplicate"] = str(f)
     try:
-        g, out["summary"] = linked_preview(file_name, data)
+        out.update(linked_preview(file_name, data))
     except Exception as e:  # reported as the upload's failure; nothing is written
         out["error"] = str(e) if isinstance(e, KGError) else f"{type(e).__name__}: {e}"
-        cache[sha] = out
-        return out
-    found = g.named("plan_of_source_file", file=file_name).rows
-    iri = found[0][0] if found else None
-    if iri is not None:
-        rows, seen, node = [], set(), iri
-        while node is not None and node not in seen and len(rows) < 10:
-            seen.add(node)
-            r = (g.named("plan_parent", plan=node).records() or [{}])[0]
-            rows.append(
-                {
-                    "title": r.get("title"),
-                    "docNumber": r.get("docNumber"),
-                    "levelName": r.get("levelName"),
-                    "region": r.get("region"),
-                    "held": r.get("held"),
-                    "linked up by": r.get("method"),
-                    "link score": r.get("score"),
-                }
-            )
-            node = r.get("parent")  # a prefixed IRI (hcid:doc/…), bound as the IRI it names
-        out["chain"] = pd.DataFrame(rows)
-        out["links"] = g.named_df("plan_action_links", plan=iri)
-        out["same_plan"] = str(iri) in {str(p["plan"]) for p in helpers.held_plans(k)}
+    else:
+        out["same_plan"] = str(out["plan"]) in {str(p["plan"]) for p in helpers.held_plans(k)}
     cache[sha] = out
     return out
 
