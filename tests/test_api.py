@@ -291,3 +291,15 @@ def test_build_updates_the_store_and_reads_the_new_graph(store_copy, tmp_path):
         assert result.documents == 4 and result.mode in ("incremental", "full")
         assert g.counts(triples=False)["heldPlans"] == 4
         assert g.validate().conforms
+
+
+def test_memory_graph_builds_in_place(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for f in sorted((ROOT / "data" / "plans").glob("00[0-3]_*.txt")):
+        shutil.copy(f, plans / f.name)
+    with kg.open("memory") as g:  # data/plans, built in memory
+        assert g.spec == "memory" and g.counts(triples=False)["heldPlans"] == 5
+        store = g.store
+        assert g.build([plans]).documents == 4
+        assert g.store is store and g.counts(triples=False)["heldPlans"] == 4
