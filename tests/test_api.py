@@ -245,6 +245,8 @@ def test_targets_records_and_frame(g):
     assert verdicts[("聊城市", 2022, "24")] == "stricter" and verdicts[("晋城市", 2022, "20")] == "looser"
     df = frame(found)
     assert list(df.columns)[:3] == ["region", "plan", "indicator"] and len(df) == len(found)
+    with pytest.raises(KGError, match="give \\(part of\\) an indicator's name, not None"):
+        g.targets(indicator=None)
     empty = frame(g.targets(indicator="登月"), TargetComparison)
     assert isinstance(empty, pd.DataFrame) and empty.empty and "verdict" in empty.columns
 

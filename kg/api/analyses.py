@@ -244,7 +244,9 @@ class Analyses:
         the national target of the same year: stricter, equal or looser (then the national ones)."""
         from kg.compare import compare_targets
 
-        rows = _rows(self.named("indicator_targets", name=Literal(str(indicator))))
+        if not isinstance(indicator, str) or not indicator.strip():
+            raise KGError(f"indicator: give (part of) an indicator's name, not {indicator!r}")
+        rows = _rows(self.named("indicator_targets", name=Literal(indicator.strip())))
         return [TargetComparison(**r) for r in compare_targets(rows)]
 
     @staticmethod
