@@ -211,7 +211,9 @@ def test_trace_reaches_the_national_action(app):
     assert "晋城市 控烟行动 → 中国 控烟行动 · reuse not measured" in labels, labels
     dropped = frame_with(at, "clause")
     assert len(dropped) == 2 and dropped["clause · 分句"].iloc[0] == "建立戒烟服务体系，推广戒烟干预服务。"
-    assert any('<mark class="dropped">建立戒烟服务体系，推广戒烟干预服务。</mark>' in b for b in html_blobs(at))
+    assert any(
+        '<mark class="dropped">建立戒烟服务体系，推广戒烟干预服务。</mark>' in b for b in html_blobs(at)
+    )
 
 
 # -- indicators --------------------------------------------------------------------------------
