@@ -5,7 +5,9 @@ a folder or an ``http(s)://`` SPARQL endpoint as well. See :class:`kg.graph.Poli
 Importing ``kg`` loads nothing else: the API is imported on the first ``kg.open``.
 """
 
-__version__ = "0.1.0"
+from kg.version import __version__
+
+__all__ = ["__version__", "open"]
 
 
 def open(store=None, /, *, read_only: bool = True):  # noqa: A001 - kg.open, as kglab's

@@ -24,8 +24,8 @@ import os
 import sys
 from pathlib import Path
 
-from kg import __version__
 from kg.errors import ExtractionError, KGError, ValidationError
+from kg.version import __version__
 
 PROG = "kg"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import ROOT
 
 PACKAGE = ROOT / "kg"
-EXPLORER = [ROOT / "app.py", ROOT / "app_support.py", *sorted((ROOT / "app_pages").glob("**/*.py"))]
+EXPLORER = [ROOT / "app.py", *sorted((ROOT / "explorer").glob("**/*.py"))]
 STORE_PACKAGE = PACKAGE / "store"
 
 

@@ -22,7 +22,7 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import kg
+from kg.version import __version__
 
 EXTRACT_FORMAT = 2
 LINK_FORMAT = 2
@@ -37,7 +37,7 @@ def build_format() -> str:
     from kg.link.regions import REFERENCE_DIR
     from kg.rdf import ONTOLOGY_FILE, SHAPES_FILE
 
-    h = hashlib.sha256(kg.__version__.encode())
+    h = hashlib.sha256(__version__.encode())
     stages = (EXTRACT_FORMAT, LINK_FORMAT, RDF_FORMAT, STORE_FORMAT)
     h.update(("formats " + " ".join(map(str, stages))).encode())
     for package in PACKAGES:

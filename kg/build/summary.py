@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import kg
 from kg.build.formats import build_format
 from kg.build.inputs import Refused
 from kg.store import Store
+from kg.version import __version__
 
 
 @dataclass
@@ -90,7 +90,7 @@ def build_info(
 
     return {
         "format": build_format(),
-        "kg_version": kg.__version__,
+        "kg_version": __version__,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "mode": mode,
         "documents": len(documents),
