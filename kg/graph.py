@@ -196,6 +196,14 @@ class PolicyGraph(Analyses):
         finally:
             self.store = open_store(self.spec, read_only=True)
 
+    def preview(self, path: str | Path):
+        """What the plan file ``path`` would add, before it joins the graph: a
+        :class:`kg.api.preview.PlanPreview` (its chain of parent plans, its actions' parent actions),
+        from the build package's preview against this store; nothing is written."""
+        from kg.api.preview import preview_plan
+
+        return preview_plan(self, path)
+
     # -- the overview's counts --------------------------------------------------------------
 
     def counts(self, *, triples: bool = True) -> dict:

@@ -305,3 +305,22 @@ def test_memory_graph_builds_in_place(tmp_path):
         store = g.store
         assert g.build([plans]).documents == 4
         assert g.store is store and g.counts(triples=False)["heldPlans"] == 4
+
+
+def test_preview_links_a_new_plan_without_writing(g, built_store):
+    fixtures = Path(__file__).resolve().parent / "e2e_fixtures"
+    stamp = (built_store / "build.json").read_bytes()
+    found = g.preview(fixtures / "900_xss_plan.txt")
+    assert [(s.doc_number, s.level, s.held) for s in found.chain] == [
+        ("试验镇政发〔2024〕9号", "township", True),
+        ("国发〔2019〕13号", "national", False),
+    ]
+    assert found.chain[0].method == "cited" and found.chain[-1].method is None
+    assert [(a.ordinal, a.parent_name, a.parent_region) for a in found.actions] == [
+        (1, "健康知识普及行动", "中国"),
+        (2, "控烟行动", "中国"),
+        (3, "全民健身行动", "中国"),
+    ]
+    assert (built_store / "build.json").read_bytes() == stamp
+    with pytest.raises(KGError, match="900_bad_plan.txt"):
+        g.preview(fixtures / "900_bad_plan.txt")

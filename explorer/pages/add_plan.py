@@ -11,10 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from explorer import helpers
-from kg.build import build, plan_files
+from kg.build import plan_files
 from kg.errors import ExtractionError, KGError
 from kg.extract import extract_bytes
-from kg.graph import PolicyGraph
 from kg.link.departments import canonical_types
 
 helpers.page_header(
@@ -169,42 +168,53 @@ if record.cites:
 
 
 def linked_preview(file_name: str, data: bytes) -> dict:
-    """How the plan would link into the graph: ``summary`` (the graph with it), ``chain`` (a
-    DataFrame of the plan and the plans above it, with how each link was found), ``links`` (a
-    DataFrame of its actions and the parent actions they implement) and ``plan`` (its IRI).
-
-    Today the whole corpus with this plan is built and validated in memory (rdflib) and read back
-    through named queries. The build package's ``preview(paths, *, store)`` (the append build's path)
-    gives the same facts from the records: a function returning this dict from it replaces this
-    one at its one call below."""
+    """How the plan would link into the graph, from the build package's preview (the append
+    build's path: the plan linked with the stored plans above it; nothing is written): ``chain`` (a
+    DataFrame of the plan and the plans above it, with how each link was found), ``links`` (its
+    actions and the parent actions they implement), ``summary`` and ``same_plan`` (a held plan of
+    the same 文号 or title is in the graph)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / file_name
         path.write_bytes(data)
-        others = [f for f in plan_files([helpers.plans_dir()]) if f.name != file_name]
-        res = build([*others, path], "memory")
-    g = PolicyGraph(res.memory_store)
-    out = {"summary": f"{res.documents} plans, {res.total_actions} actions, {res.triples:,} triples"}
-    found = g.named("plan_of_source_file", file=file_name).rows
-    out["plan"] = node = found[0][0] if found else None
-    rows, seen = [], set()
-    while node is not None and node not in seen and len(rows) < 10:
-        seen.add(node)
-        r = (g.named("plan_parent", plan=node).records() or [{}])[0]
-        rows.append(
+        found = helpers.graph(k).preview(path)
+    chain = pd.DataFrame(
+        [
             {
-                "title": r.get("title"),
-                "docNumber": r.get("docNumber"),
-                "levelName": r.get("levelName"),
-                "region": r.get("region"),
-                "held": r.get("held"),
-                "linked up by": r.get("method"),
-                "link score": r.get("score"),
+                "title": s.title,
+                "docNumber": s.doc_number,
+                "levelName": s.level,
+                "region": s.region,
+                "held": s.held,
+                "linked up by": s.method,
+                "link score": s.score,
             }
-        )
-        node = r.get("parent")  # a prefixed IRI (hcid:doc/…), bound as the IRI it names
-    out["chain"] = pd.DataFrame(rows)
-    out["links"] = g.named_df("plan_action_links", plan=out["plan"]) if out["plan"] else None
-    return out
+            for s in found.chain
+        ]
+    )
+    links = pd.DataFrame(
+        [
+            {
+                "ordinal": a.ordinal,
+                "name": a.name,
+                "themeLabel": a.theme,
+                "parentName": a.parent_name,
+                "parentRegion": a.parent_region,
+                "score": a.score,
+                "textReuse": a.text_reuse,
+            }
+            for a in found.actions
+        ]
+    )
+    c, first = helpers.counts(k), found.chain[0]
+    held = helpers.held_plans(k)
+    return {
+        "chain": chain,
+        "links": links,
+        "summary": f"{c['heldPlans'] + 1} held plans and {c['actions'] + len(found.actions)} actions",
+        "same_plan": any(
+            (first.doc_number and p["doc"] == first.doc_number) or p["title"] == first.title for p in held
+        ),
+    }
 
 
 def preview(file_name: str, data: bytes, sha: str) -> dict:
@@ -221,14 +231,12 @@ def preview(file_name: str, data: bytes, sha: str) -> dict:
         out.update(linked_preview(file_name, data))
     except Exception as e:  # reported as the upload's failure; nothing is written
         out["error"] = str(e) if isinstance(e, KGError) else f"{type(e).__name__}: {e}"
-    else:
-        out["same_plan"] = str(out["plan"]) in {str(p["plan"]) for p in helpers.held_plans(k)}
     cache[sha] = out
     return out
 
 
 st.subheader("Links to the plans above · 与上级文件的关联")
-with st.spinner("Linking it with the corpus and validating the graph…"):
+with st.spinner("Linking it with the plans above it…"):
     pv = preview(file_name, data, sha)
 if pv.get("error"):
     fail(name, pv["error"])
