@@ -210,7 +210,7 @@ def linked_preview(file_name: str, data: bytes) -> dict:
     return {
         "chain": chain,
         "links": links,
-        "summary": f"{c['heldPlans'] + 1} held plans and {c['actions'] + len(found.actions)} actions",
+        "summary": f"{c['heldPlans'] + 1} plans and {c['actions'] + len(found.actions)} actions",
         "same_plan": any(
             (first.doc_number and p["doc"] == first.doc_number) or p["title"] == first.title for p in held
         ),

@@ -44,7 +44,7 @@ class Analyses:
 
         want = str(place).strip()
         if want.startswith(str(BASE)):
-            if self.named("is_plan", plan=URIRef(want)).boolean:
+            if self.named("is_plan", plan=URIRef(want)).rows:
                 return URIRef(want)
         elif want:
             for by, value in (
