@@ -382,6 +382,33 @@ def test_add_plan_preview_then_confirm(private):
     assert next(m.value for m in at.metric if m.label.startswith("Held plans")) == "6"
 
 
+def test_add_plan_shows_where_each_field_was_read_and_the_warnings(private):
+    """A notice as found on a government site: its title and the plan it sends, each field with
+    where it was read; a document without numbered actions is previewed with the build's warning."""
+    at, plans, store = private
+    at = page(at, "add_plan")
+    data = (ROOT / "tests" / "fixtures" / "real" / "b12_qiannan.txt").read_bytes()
+    at.file_uploader[0].set_value(("b12_qiannan.txt", data, "text/plain")).run()
+    assert not at.exception, at.exception
+    assert not at.error, texts(at.error)
+    meta = frame_with(at, "read from").set_index("field")
+    assert meta.loc["title · 标题", "value"] == "黔南州人民政府办公室关于印发健康黔南行动实施方案的通知"
+    assert meta.loc["attached plan · 所附方案", "value"] == "健康黔南行动实施方案"
+    assert meta.loc["date · 成文日期", ["value", "read from"]].tolist() == ["2020-05-20", "signature · 落款"]
+    assert meta.loc["region · 地区", ["value", "read from"]].tolist() == [
+        "黔南布依族苗族自治州",
+        "heading · 标题行",
+    ]
+    assert not texts(at.warning)
+
+    data = (ROOT / "tests" / "fixtures" / "real" / "a01_guowuyuan_shishi_yijian.txt").read_bytes()
+    at.file_uploader[0].set_value(("a01.txt", data, "text/plain")).run()
+    assert not at.exception, at.exception
+    assert texts(at.warning)[0] == (
+        "a01.txt: no numbered actions found: kept as a policy document with its metadata, citations and targets"
+    )
+
+
 def test_first_start_builds_the_store(tmp_path, monkeypatch):
     store = tmp_path / "fresh" / "store"
     monkeypatch.setenv("KG_STORE", str(store))

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer import helpers
-from kg.build import plan_files
+from kg.build import plan_files, unplaceable
 from kg.errors import ExtractionError, KGError
 from kg.extract import extract_bytes
 from kg.link.departments import canonical_types
@@ -49,8 +49,9 @@ upload = st.file_uploader(
 )
 if upload is None:
     st.info(
-        "The plan must have numbered actions under a 主要任务 heading, as the plans of the Healthy China "
-        "family do. A document that cannot be read is reported here and changes nothing."
+        "A plan as you found it: copied from a government site or a gazette, inside its 印发 notice, "
+        "even with its line breaks lost. A document that cannot be read, or whose place in the cascade "
+        "cannot be told, is reported here and changes nothing."
     )
     st.stop()
 
@@ -66,29 +67,46 @@ try:
     record = extract_bytes(data, file_name)
 except ExtractionError as e:
     fail(name, e.reason)
+if missing := unplaceable(record):
+    fail(name, missing)
 sha = hashlib.sha256(data).hexdigest()
+for warning in record.warnings:
+    st.warning(f"{file_name}: {warning}")
 
 # -- what the extractor read ---------------------------------------------------------------
 
 m = record.meta
+# where each field was read: the heading, the signature, the site's metadata block, the 文号 …
+READ_FROM = {
+    "heading": "heading · 标题行",
+    "signature": "signature · 落款",
+    "metadata": "site metadata · 网页信息栏",
+    "doc_number": "文号 prefix · 文号",
+    "title": "title wording · 标题措辞",
+    "body": "body text · 正文",
+    "inferred": "inferred · 推断",
+}
 st.subheader("Plan · 文件")
+fields = [
+    ("title", "title · 标题", m.title),
+    ("plan_title", "attached plan · 所附方案", m.plan_title),
+    ("doc_number", "文号", m.doc_number),
+    (
+        "issuer",
+        "issuer · 发文机关",
+        m.issuer + (" (inferred)" if m.issuer_inferred else "") if m.issuer else None,
+    ),
+    ("date", "date · 成文日期", m.date),
+    ("date_published", "published · 发布日期", m.date_published),
+    ("region", "region · 地区", m.region),
+    ("level", "level · 层级", helpers.level_label(k, m.level) if m.level else None),
+    ("province", "province · 省份", m.province),
+]
 st.dataframe(
     pd.DataFrame(
-        [
-            ("title · 标题", m.title),
-            ("文号", m.doc_number),
-            (
-                "issuer · 发文机关",
-                m.issuer + (" (inferred)" if m.issuer_inferred else "") if m.issuer else None,
-            ),
-            ("date · 成文日期", m.date),
-            ("region · 地区", m.region),
-            ("level · 层级", helpers.level_label(k, m.level) if m.level else None),
-            ("province · 省份", m.province),
-            ("encoding · 编码", record.encoding),
-            ("file · 文件名", file_name),
-        ],
-        columns=["field", "value"],
+        [(label, value, READ_FROM.get(m.provenance_of(f) or "", "")) for f, label, value in fields]
+        + [("encoding · 编码", record.encoding, ""), ("file · 文件名", file_name, "")],
+        columns=["field", "value", "read from"],
     ),
     hide_index=True,
     width="stretch",

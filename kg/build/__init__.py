@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kg.build.cache import RECORDS_DIR, RecordCache
 from kg.build.common import BuildRefused
-from kg.build.extraction import PARALLEL_FROM, extract_all
+from kg.build.extraction import PARALLEL_FROM, extract_all, unplaceable
 from kg.build.formats import EXTRACT_FORMAT, LINK_FORMAT, RDF_FORMAT, STORE_FORMAT, build_format
 from kg.build.inputs import Input, Refused, check_graph_names, plan_files, read_inputs
 from kg.build.links_mirror import LINKS_DIR
@@ -50,6 +50,7 @@ __all__ = [
     "preview",
     "read_build_info",
     "read_inputs",
+    "unplaceable",
 ]
 
 
