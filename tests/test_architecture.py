@@ -167,3 +167,14 @@ def test_no_module_uses_another_modules_private_names():
             ):
                 misuses.append(f"{name}:{node.lineno} uses .{node.attr}")
     assert misuses == []
+
+
+def test_no_module_of_the_package_or_the_explorer_is_much_over_500_lines():
+    root = Path(__file__).resolve().parents[1]
+    sizes = {
+        str(p.relative_to(root)): len(p.read_text(encoding="utf-8").splitlines())
+        for folder in ("kg", "explorer")
+        for p in (root / folder).rglob("*.py")
+    }
+    sizes["app.py"] = len((root / "app.py").read_text(encoding="utf-8").splitlines())
+    assert {name: n for name, n in sizes.items() if n > 520} == {}
