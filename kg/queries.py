@@ -55,6 +55,20 @@ def list_queries() -> dict[str, QueryPath]:
     return out
 
 
+STORE_QUERY_DIR = QUERY_DIR / "store"  # the store's own queries: not listed among the named queries
+
+
+def store_query(name: str) -> str:
+    """The text of ``kg/queries/store/NAME.rq`` (or ``.ru``, an update), comment lines removed."""
+    path = next(
+        (p for p in (STORE_QUERY_DIR / f"{name}.rq", STORE_QUERY_DIR / f"{name}.ru") if p.exists()), None
+    )
+    if path is None:
+        raise KGError(f"no store query {name!r} in {STORE_QUERY_DIR}")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("#")).strip()
+
+
 def load_query(name: str) -> str:
     """The text of the named query ``kg/queries/NAME.rq`` (``KGError`` if there is none)."""
     queries = list_queries()

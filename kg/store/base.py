@@ -21,6 +21,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.errors import KGError, QueryError
+from kg.queries import store_query
 from kg.store.results import QueryResult, RawAnswer, take
 from kg.store.sparql_text import add_prefixes, bind_values, prefixes
 from kg.store.terms import Term, Triple, compact_rdflib, nquad_line
@@ -166,8 +167,7 @@ class Store(ABC):
 
     def triple_count(self) -> int:
         """Distinct triples in the union graph (what queries see)."""
-        q = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-        return int(self.query(q, add_known_prefixes=False).rows[0][0])
+        return int(self.query(store_query("triple_count"), add_known_prefixes=False).rows[0][0])
 
     def quad_count(self) -> int:
         return sum(1 for _ in self.quads())

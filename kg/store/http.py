@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from rdflib import Graph, URIRef
 
 from kg.errors import KGError, QueryError
+from kg.queries import store_query
 from kg.store.base import Deadline, Store, nquads_to_ntriples
 from kg.store.diagnostics import clean, oxigraph_error
 from kg.store.results import QueryResult, take
@@ -93,10 +94,10 @@ class HttpStore(Store):
     def replace_all(self, graphs: Mapping[URIRef, bytes]) -> None:
         """``CLEAR ALL``, then one PUT per named graph (its N-Quads sent as N-Triples). A server whose
         default graph is not the union of the named graphs also gets the union as its default graph."""
-        self._update("CLEAR ALL")
+        self._update(store_query("clear_all"))
         for iri, data in graphs.items():
             self._put_graph(iri, nquads_to_ntriples(data))
-        if not self.query("ASK { ?s ?p ?o }", add_known_prefixes=False).boolean:
+        if not self.query(store_query("any_triple"), add_known_prefixes=False).boolean:
             self._put_graph(None, b"".join(nquads_to_ntriples(data) for data in graphs.values()))
 
     # -- reading
@@ -136,11 +137,11 @@ class HttpStore(Store):
         return QueryResult("graph", triples=triples, truncated=truncated)
 
     def quads(self) -> Iterator[tuple[Term, Term, Term, URIRef]]:
-        res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", add_known_prefixes=False)
+        res = self.query(store_query("all_quads"), add_known_prefixes=False)
         yield from res.terms
 
     def graphs(self) -> list[URIRef]:
-        res = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", add_known_prefixes=False)
+        res = self.query(store_query("graph_names"), add_known_prefixes=False)
         return sorted(row[0] for row in res.terms)
 
 

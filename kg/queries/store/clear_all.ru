@@ -1,0 +1,2 @@
+# The update a remote store is emptied with before it is loaded again.
+CLEAR ALL
