@@ -173,11 +173,16 @@ def clean_lines(text: str) -> list[str]:
     """Normalised lines with markdown debris removed; blank lines kept as ''."""
     out = []
     for line in normalize_chars(text).split("\n"):
-        if _RULE.match(line):
+        if not _DEBRIS_CHARS.search(line):  # most lines: no markdown or rule to look for
+            out.append(line.rstrip(" "))
+        elif _RULE.match(line):
             out.append("")
-            continue
-        out.append(_MARKDOWN.sub("", line).rstrip(" "))
+        else:
+            out.append(_MARKDOWN.sub("", line).rstrip(" "))
     return out
+
+
+_DEBRIS_CHARS = re.compile(r"[*_#=\-]")
 
 
 CN_NUM = "一二三四五六七八九十百零〇"

@@ -72,12 +72,17 @@ def _split_long(line: str, last: dict[str, int] | None = None) -> list[str]:
         while k > 0 and line[k] in " \t#*-":
             k -= 1
         prev = line[k]
+        after_stop = prev in _SENTENCE_END or prev in "）)」”】"
+        near = start - since <= 30
+        # Most numbers inside prose qualify in no way: leave them before any further work.
+        if not (after_stop or near or m.group(1) is not None):
+            if m.group(2) is None or SECTION_TITLE.match(line, m.end()) is None:
+                continue
         style = _style(m)
         digits = next((g for g in m.groups()[:3] if g), None)
         number = cn_number(digits) if digits else None
-        after_stop = prev in _SENTENCE_END or prev in "）)」”】"
         continues = number is not None and number in (1, last.get(style, 0) + 1)
-        after_heading = start - since <= 30 and not _CLAUSE.search(line, since, start)
+        after_heading = near and not _CLAUSE.search(line, since, start)
         titled = style in ("dun", "paren_cn") and SECTION_TITLE.match(line, m.end()) is not None
         if style == "annex":
             ok = after_stop
@@ -191,7 +196,9 @@ def _restore(line: str, counts: dict[str, int]) -> list[str]:
         return out
     out: list[str] = []
     chrome = _CHROME_SPLIT.split(line) if _CHROME_HINT.search(line) else [line]
-    for piece in (q for p in chrome if p is not None for q in _split_signatures(p)):
+    for piece in (
+        q for p in chrome if p is not None for q in (_split_signatures(p) if _DATE_HINT.search(p) else [p])
+    ):
         labelled = (":" in piece or "：" in piece) and len(META_PAIR.findall(piece)) >= 2
         sub = META_SPLIT.split(piece) if labelled or CRUMB_START.match(piece) else [piece]
         for s in sub:
