@@ -60,7 +60,8 @@ def split_notice(lines: list[str], *, site_title: str | None = None) -> tuple[No
     heading's 关于印发…的通知, else the site's title, else (a copy that starts at the addressees) none.
     """
     kept = [line for line in lines if line.strip()]
-    head = "\n".join(kept)[:_HEAD_CHARS]
+    joined = "\n".join(kept)
+    head = joined[:_HEAD_CHARS]
     sends = next((m for m in _SENDS.finditer(head) if not _inside_title(head, m.start())), None)
     if sends is None or len(re.sub(r"\s", "", head[: sends.start()])) > _TITLE_WITHIN + 1500:
         return None, lines
@@ -107,7 +108,7 @@ def split_notice(lines: list[str], *, site_title: str | None = None) -> tuple[No
     )
 
     rest = head[plan_start:]
-    tail_lines = "\n".join(kept)[_HEAD_CHARS:]
+    tail_lines = joined[_HEAD_CHARS:]
     plan_text = _split_plan_title(rest, plan_title) + tail_lines
     notice = Notice(
         title=title,
