@@ -189,12 +189,24 @@ def _action_like(blocks: list[ActionBlock]) -> float:
     return sum(b.name.endswith("行动") for b in blocks) / len(blocks) if blocks else 0.0
 
 
+def _positions(blocks: list[ActionBlock]) -> list[ActionBlock]:
+    """The blocks numbered by their position, 1, 2, 3 …"""
+    return [ActionBlock(k, b.name, b.text, b.paragraphs, b.style) for k, b in enumerate(blocks, 1)]
+
+
+def _section_block(ordinal: int, s: Section) -> ActionBlock:
+    """A top-level section that is itself an action: its title names it, its paragraphs follow."""
+    return ActionBlock(
+        ordinal, s.title, "\n".join([s.title, *(p.text for p in s.paragraphs)]), s.paragraphs, "dun"
+    )
+
+
 def _renumber(blocks: list[ActionBlock]) -> list[ActionBlock]:
     """Ordinals as written when they count up through the plan; positions when they restart per group."""
     numbers = [b.ordinal for b in blocks]
     if not numbers or numbers == list(range(numbers[0], numbers[0] + len(numbers))):
         return blocks
-    return [ActionBlock(k, b.name, b.text, b.paragraphs, b.style) for k, b in enumerate(blocks, 1)]
+    return _positions(blocks)
 
 
 def _task_actions(paras: tuple[Paragraph, ...]) -> list[ActionBlock]:
@@ -235,9 +247,7 @@ def _unique(blocks: list[ActionBlock]) -> list[ActionBlock]:
         if key not in kept or len(b.text) > len(kept[key].text):
             kept[key] = b
     unique = [b for b in blocks if kept.get((b.ordinal, b.name)) is b]
-    if len({b.ordinal for b in unique}) < len(unique):
-        return [ActionBlock(k, b.name, b.text, b.paragraphs, b.style) for k, b in enumerate(unique, 1)]
-    return unique
+    return _positions(unique) if len({b.ordinal for b in unique}) < len(unique) else unique
 
 
 def _action_blocks(
@@ -256,7 +266,7 @@ def _action_blocks(
     if found:
         return found
     top = [
-        ActionBlock(k, s.title, "\n".join([s.title, *(p.text for p in s.paragraphs)]), s.paragraphs, "dun")
+        _section_block(k, s)
         for k, s in enumerate(sections, 1)
         if normalize_action_name(s.title).endswith("行动")
     ]
@@ -265,12 +275,7 @@ def _action_blocks(
     others = [s for s in sections if s.kind == "other"]
     if others and title and _WORK_POINTS.search(title):
         # A list of tasks whose top-level sections are the tasks (a 工作要点: 一、健全工作机制 二、…).
-        return [
-            ActionBlock(
-                k, s.title, "\n".join([s.title, *(p.text for p in s.paragraphs)]), s.paragraphs, "dun"
-            )
-            for k, s in enumerate(others, 1)
-        ]
+        return [_section_block(k, s) for k, s in enumerate(others, 1)]
     candidates: list[ActionBlock] = []
     for s in sections:
         if s.kind != "safeguards":
