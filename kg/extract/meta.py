@@ -39,7 +39,6 @@ _TITLE_END = re.compile(
     r"(?=为(?:深入|全面|认真|进一步|加快|更好|切实|推进|贯彻|落实|实施|做好|积极|大力|持续|扎实|推动|提高|保障|建设)"
     r"|根据|按照|各[\u4e00-\u9fff（）()、，,]{1,60}[:：]|一、|[(（]一[)）]|" + ADDRESSEE_START + ")"
 )
-_NATIONAL_ISSUER = re.compile(r"^(?:国务院|中共中央|国家|全国|健康中国行动推进委员会|中华人民共和国)")
 _HEADER_LINES = 12
 
 
@@ -292,9 +291,7 @@ def extract_meta(
     region = issuer_region(issuer) if issuer else None
     if region:
         prov["region"] = prov["issuer"]
-    national = bool(
-        (issuer and _NATIONAL_ISSUER.match(issuer)) or is_national(doc_number) or region == "中国"
-    )
+    national = is_national(doc_number) or region == "中国"  # issuer_region knows the national issuers
     if region is None and national:
         region, prov["region"] = "中国", prov.get("issuer") or prov.get("doc_number", "heading")
     if region is None:
