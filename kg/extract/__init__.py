@@ -52,8 +52,8 @@ def extract_bytes(data: bytes, file: str) -> PlanRecord:
 
 def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf-8") -> PlanRecord:
     page = strip_page(restore_lines(clean_lines(text)))
-    notice, plan_lines = split_notice(list(page.lines), site_title=page.meta.get("title"))
-    lines = restore_lines(plan_lines) if notice is not None else plan_lines
+    # the lines are restored once, for the whole page; the notice only cuts them where the plan starts
+    notice, lines = split_notice(list(page.lines), site_title=page.meta.get("title"))
     paras = paragraphs(lines)
     preamble, sections, tail = split_sections(paras)
     normalized = "\n".join(lines)
