@@ -132,7 +132,7 @@ _NORMALIZED = {
     for k in {*_FULLWIDTH_MISC, *_FULLWIDTH_DIGITS, *_FULLWIDTH_LATIN_TABLE}
 }
 _TO_NORMALIZE = re.compile("[" + "".join(re.escape(c) for c in sorted(_NORMALIZED)) + "]")
-_DIGIT_DOT = re.compile(r"(?<=\d)[．·](?=\d)")
+_DIGIT_DOT = re.compile(r"(?=[．·])(?<=\d)[．·](?=\d)")
 
 
 def normalize_chars(text: str) -> str:
@@ -147,8 +147,8 @@ def normalize_chars(text: str) -> str:
 
 
 # (?<![ \t]): a run of spaces is only tried from its start (linear on long runs of spaces).
-_SPACE_AROUND_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t]+|(?<![ \t])[ \t]+(?=[{_WIDE}])")
-_SPACE_IN_NUMBER_UNIT = re.compile(r"(?<=[\d%‰])[ \t]+(?=[\d%‰/])|(?<=/)[ \t]+(?=\d)")
+_SPACE_AROUND_WIDE = re.compile(rf"(?=[ \t])(?:(?<=[{_WIDE}])[ \t]+|(?<![ \t])[ \t]+(?=[{_WIDE}]))")
+_SPACE_IN_NUMBER_UNIT = re.compile(r"(?=[ \t])(?:(?<=[\d%‰])[ \t]+(?=[\d%‰/])|(?<=/)[ \t]+(?=\d))")
 
 
 def collapse_spaces(text: str) -> str:
@@ -315,7 +315,9 @@ def bracket_groups(text: str, openers: str = "(（〔[【", closers: str = ")）
     return spans
 
 
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;])|(?<=[^\d\s.])\.(?!\d)")
+# A sentence ends after one of 。！？!?；; or an ASCII full stop that is not a decimal point; the match
+# takes the mark itself (a zero-width match would be tried at every position of the text).
+_SENTENCE_END = re.compile(r"(?=[。！？!?；;.])(?:[。！？!?；;]|(?<=[^\d\s.])\.(?!\d))")
 
 
 def sentences(text: str) -> list[str]:

@@ -235,15 +235,16 @@ def dated_sentence_targets(sentence: str, *, numeric_only: bool = False) -> list
 _BODY_NUMERIC = re.compile(
     rf"(?P<verb>不少于|不低于|不超过|不高于|达到|掌握)?(?<!\d)(?P<num>{NUM})(?P<unit>小时|项|%)(?P<suffix>{SUFFIX})?"
 )
-_DIGIT = re.compile(r"\d")
+# What each of the two forms below needs somewhere in the sentence (a number with its unit, 2022年底前).
+_BODY_HINT = re.compile(r"(?=\d)(?:\d(?:小时|项|%)|\d{4}年(?:底|末)?前)")
 _DEADLINE_QUAL = re.compile(rf"(?P<q>{_QUAL_HEAD}(?:建成|建立|覆盖|实现|完成))")
 
 
 def body_targets(sentence: str) -> list[RawTarget]:
     """Numeric or dated targets stated inside an action's body (每天锻炼不少于1小时; 2022年底前…全部建成)."""
     out: list[RawTarget] = []
-    if not _DIGIT.search(sentence):
-        return out  # every body target states a number or a year
+    if not _BODY_HINT.search(sentence):
+        return out  # every body target states a number with its unit, or a year before a deadline
     for clause in split_top_level(sentence.rstrip("。.;；"), "，,;；"):
         clause = clause.strip()
         if len(clause) > MAX_CLAUSE:

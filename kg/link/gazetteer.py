@@ -137,7 +137,7 @@ def short_name(name: str) -> str | None:
     stem = next((name[: -len(s)] for s in _SUFFIXES if name.endswith(s)), None)
     if stem is None:
         return None
-    stripped = True
+    stripped = stem.endswith("族")
     while stripped:
         stripped = False
         for e in _ETHNIC:
