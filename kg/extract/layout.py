@@ -72,7 +72,12 @@ _RUNNING_HEADER = re.compile(
 )
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—－\-–]+\s*\d{1,4}\s*[—－\-–]+|第\s*\d{1,4}\s*页\s*(?:[,，/]?\s*共\s*\d{1,4}\s*页)?|"
-    r"\d{1,4}\s*/\s*\d{1,4}|·\s*\d{1,4}\s*·)\s*$"
+    r"\d{1,4}\s*/\s*\d{1,4}|·\s*\d{1,4}\s*·|P\.\s*\d{1,4}|Page\s*\d{1,4}(?:\s*[-–—]\s*.{0,40})?)\s*$"
+)
+# A journal's running header naming the document it prints: 2023 年 3 月 第 1 期 ISSUER:TITLE 5
+_JOURNAL_HEADER = re.compile(
+    r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*第\s*\d{1,3}\s*期\s*(?P<issuer>[\u4e00-\u9fff]{2,30}?)\s*[:：]\s*"
+    r"(?P<title>[^，。,:：]{4,60}?)\s*\d{0,4}\s*$"
 )
 _PUBLIC_NOTE = re.compile(r"^\s*[(（]\s*此件[^)）]{0,12}[)）]\s*$")
 # A gazette's issue line, its table of contents and a site's name line.
@@ -81,8 +86,23 @@ _ISSUE_LINE = re.compile(
 )
 _CONTENTS = re.compile(r"^\s*目\s*录\s*$|^\s*【[^】]{2,12}】\s*$|…{2,}|\.{6,}|·{6,}")
 _SITE_NAME = re.compile(
-    r"^[\u4e00-\u9fff]{2,20}(?:门户网站|政府网|政府网站|信息网|政务网|官网|网站)$|^.{0,30}(?:欢迎您|欢迎访问|欢迎光临)"
+    r"^[\u4e00-\u9fff]{2,20}(?:门户网站|政府网|政府网站|信息网|政务网|官网|网站)$|^.{0,30}(?:欢迎您|欢迎访问|欢迎光临|欢迎来到)"
+    # a site's column heading on its own line (部门文件, 通知公告)
+    r"|^(?:部门|政府|政策|规范性|其他|最新|重要|市政府|省政府|县政府|区政府)?文件$|^(?:通知公告|政策法规|公告公示|政策文件库)$"
+    # a menu entry (• 党建之窗>)
+    r"|^[•·]?\s*[\u4e00-\u9fff]{2,8}\s*[>›»]$"
 )
+# Pages of document-sales sites around a plan: their prompts (sure signs anywhere in the page's head,
+# even in a sentence), their form fields (short lines only) and the file's name (关于….docx).
+_SALES = re.compile(
+    r"本站|原创力文档|VIP|金币|下载积分|资源ID|资源大小|文档共\d+页|ImageVerifierCode|游客一键下载|用户名和密码|"
+    r"下载后|付费|文档|版权申诉|答案"
+)
+_SALES_FORM = re.compile(
+    r"温馨提示|友情提示|支付方式|验证码|换一换|忘记密码|查看更多|上传文档|账\s*号\s*[:：]|密\s*码\s*[:：]|会员登录|"
+    r"三方登录|下载资源|资源格式|全文页数|全部分类|帮助中心|邮箱/手机"
+)
+_FILE_NAME = re.compile(r"^(?P<name>.{4,80}?)\.(?:docx?|pdf|wps|txt|xlsx?)(?:VIP)?$", re.I)
 # The page's own title, as a browser tab shows it: 关于…的实施意见_淄博市人民政府 / … - 中国政府网
 _TAB_SUFFIX = re.compile(
     r"\s*(?:_|\s-\s|——|｜)\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|门户网站|政府网|网站|网)\s*$"
@@ -93,6 +113,14 @@ def _is_chrome(line: str) -> bool:
     if not _CHROME.search(line):
         return False
     return "。" not in line or len(line) < 40
+
+
+def _is_sales(line: str) -> bool:
+    return bool(
+        _SALES.search(line)
+        or (len(line) < 40 and "。" not in line and _SALES_FORM.search(line))
+        or _FILE_NAME.match(line)
+    )
 
 
 def _crumb_rest(line: str) -> str | None:
@@ -119,6 +147,8 @@ def _crumb_rest(line: str) -> str | None:
     return "" if len(last) <= 12 else last
 
 
+# A number alone before any text: left over from a site's numbered list (1. 1、本文档共12页…).
+_BARE_NUMBER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、．]\s*$")
 _EDGE_BARS = re.compile(r"^[\s|｜]+|[\s|｜]+$")
 
 # -- the page --------------------------------------------------------------------------------
@@ -137,11 +167,42 @@ _PROSE = re.compile(
 )  # clutter lines carry no sentence punctuation  # breadcrumbs, metadata blocks and mastheads sit in a page's first lines
 
 
+# A news site's repost: its lead (…推进委员会印发《…》…) ends at 全文如下：, the document follows.
+_REPOST_END = re.compile(r"(?:全文|原文|文件全文)如下\s*[:：]?\s*$")
+_LEAD_ISSUER = re.compile(
+    r"([\u4e00-\u9fff]{2,30}?(?:委员会|人民政府办公厅|人民政府办公室|人民政府|国务院办公厅|国务院|办公厅|办公室|"
+    r"党委|卫生健康委|领导小组|局|厅))(?:近日|日前|联合|正式)*印发(?:了)?《"
+)
+_REPOST_LINES = 12  # the lead is a page's first few lines
+
+
+def _repost_lead(lines: list[str]) -> tuple[int, str | None]:
+    """(lines the repost lead takes, the issuer it names) — (0, None) when the page is no repost."""
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        if _REPOST_END.search(line):
+            lead = "".join(lines[: i + 1])
+            issuer = _LEAD_ISSUER.search(lead)
+            return i + 1, issuer.group(1) if issuer else None
+        seen += 1
+        if seen >= _REPOST_LINES:
+            break
+    return 0, None
+
+
 def strip_page(lines: list[str]) -> Page:
     out = [_EDGE_BARS.sub("", line) if ("|" in line or "｜" in line) else line for line in lines]
-    lines = list(out)
     fields: list[tuple[str, str]] = []
     removed = 0
+    lead, lead_issuer = _repost_lead(out)
+    if lead:
+        removed += sum(1 for line in out[:lead] if line.strip())
+        out[:lead] = [""] * lead
+        if lead_issuer:
+            fields.append(("issuer", lead_issuer))
+    lines = list(out)
     pending_label: str | None = None
     seen_text = 0  # non-clutter lines seen so far
     for i, raw in enumerate(lines):
@@ -191,6 +252,10 @@ def strip_page(lines: list[str]) -> Page:
             out[i] = rest
             removed += not rest
             continue
+        if head and (journal := _JOURNAL_HEADER.match(line)):
+            fields += [("issuer", journal.group("issuer")), ("title", journal.group("title"))]
+            out[i], removed = "", removed + 1
+            continue
         if head and (tab := _TAB_SUFFIX.search(line)) and tab.start() >= 6:
             out[i] = line = line[: tab.start()]
         if (
@@ -199,11 +264,11 @@ def strip_page(lines: list[str]) -> Page:
             or _PAGE_NUMBER.match(line)
             or _RUNNING_HEADER.match(line)
             or _ISSUE_LINE.match(line)
-            or (head and (_CONTENTS.search(line) or _SITE_NAME.match(line)))
+            or (head and (_CONTENTS.search(line) or _SITE_NAME.match(line) or _is_sales(line)))
         ):
             out[i], removed = "", removed + 1
             continue
-        if head and re.fullmatch(r"[|｜\s]+", line):
+        if head and (re.fullmatch(r"[|｜\s]+", line) or (not seen_text and _BARE_NUMBER.match(line))):
             out[i], removed = "", removed + 1
             continue
         seen_text += 1

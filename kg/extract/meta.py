@@ -210,6 +210,12 @@ def _purpose_region(opening: str, text: str) -> str | None:
     return None
 
 
+def _issuer_or_none(name: str | None) -> str | None:
+    """A site's 来源 (source) field when it names an issuing body (如皋市人民政府), not a newspaper."""
+    name = (name or "").strip()
+    return name if name and _ISSUER.match(name) else None
+
+
 def extract_meta(
     lines: list[str], text: str, *, notice: Notice | None = None, site: SiteMeta | None = None
 ) -> PlanMeta:
@@ -248,7 +254,15 @@ def extract_meta(
         )
         plan_title = plan_heading or notice.plan_title
     else:
-        title = pick("title", (plan_heading, "heading"), (site.get("title"), "metadata"))
+        # A heading with no word of a title (a section's, on a page that starts mid-document) gives way
+        # to the title the site or the running header names.
+        worded = plan_heading if plan_heading and _TITLE_WORDS.search(plan_heading) else None
+        title = pick(
+            "title",
+            (worded, "heading"),
+            (site.get("title"), "metadata"),
+            (plan_heading, "heading"),
+        )
         plan_title = None
     title_short = title
     title_issuer = None
@@ -266,12 +280,19 @@ def extract_meta(
         (head["issuer"], "heading"),
         (title_issuer, "title"),
         (head["masthead"], "heading"),
-        (site.get("issuer"), "metadata"),
         (sig_issuer, "signature"),
+        (site.get("issuer"), "metadata"),
+        (_issuer_or_none(site.get("source")), "metadata"),
     )
     # An issuer the heading writes without its place (市人民政府办公室) signs with it (遵义市人民政府办公室).
     signer = (notice.signer if notice else None) or sig_issuer
-    if issuer and signer and signer != issuer and signer.endswith(issuer):
+    # So does a heading's short form (自治区党委 自治区人民政府 signed 中共广西壮族自治区委员会 广西壮族自治区人民政府).
+    if (
+        issuer
+        and signer
+        and signer != issuer
+        and (signer.endswith(issuer) or (issuer_region(issuer) is None and issuer_region(signer)))
+    ):
         issuer, prov["issuer"] = signer, "signature"
     if title and issuer and title.startswith("关于") and prov.get("issuer") == "heading":
         title = issuer + title

@@ -32,6 +32,8 @@ _SUFFIXES = (
 )
 _PLACE_END = re.compile("|".join(_SUFFIXES))
 _NOT_A_PLACE = re.compile(r"委|办|厅|局|府|会|部|中共|党|组|健康|\s")
+# Names with a place's suffix that are titles, not places: 国家卫生城市, 全国文明城市, 健康城市.
+_NOT_A_PLACE_NAME = re.compile(r"^(?:国家|全国|中国)|城市$|卫生|文明|健康")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|健康中国行动推进委员会|中华人民共和国)")
 
 
@@ -51,7 +53,13 @@ def resolve_region(name: str | None, *, known_only: bool = False) -> str | None:
         stem = name.removesuffix(suffix)
         if stem != name and len(stem) >= 2 and (found := gazetteer.lookup(stem)) is not None:
             return found.name
-    if not known_only and name.endswith(_SUFFIXES) and len(name) >= 3 and level_of_region(name):
+    if (
+        not known_only
+        and name.endswith(_SUFFIXES)
+        and len(name) >= 3
+        and level_of_region(name)
+        and not _NOT_A_PLACE_NAME.search(name)
+    ):
         return name
     return None
 

@@ -182,12 +182,24 @@ def _split_rows(line: str) -> list[str]:
     return [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
 
 
+_TITLE_LINES = 120
+# A document's title glued to the sentence that opens its body (…健康乡镇建设的方案为全面提进…).
+_GLUED_TITLE = re.compile(
+    r"^\s*(?P<title>[^，。,;；:：!！?？《》]{6,60}?(?:实施方案|工作方案|方案|实施意见|意见|行动计划|工作计划|计划|"
+    r"规划|工作要点|要点|通知|决定))\s*(?=为了|为|根据|按照|依据|现将|现就)"
+)
+
+
 def restore_lines(lines: list[str]) -> list[str]:
     """Lines as the document wrote them: a line is split at table rows, signatures and numbered items
-    (a long one also at labels and chrome)."""
+    (a long one also at labels and chrome; before the body has begun, after a title glued to it)."""
     out: list[str] = []
     counts: dict[str, int] = {}  # each numbering style's count so far, across the document
-    for whole in lines:
+    titled = False  # a glued title is looked for once, in the page's first lines
+    for n, whole in enumerate(lines):
+        if not titled and n < _TITLE_LINES and len(whole) > 40 and (t := _GLUED_TITLE.match(whole)):
+            out.append(t.group("title").strip())
+            whole, titled = whole[t.end() :], True
         if len(whole) > _LONG_LINE:
             for line in _split_rows(whole):
                 out.extend(_restore(line, counts))

@@ -48,9 +48,9 @@ META_LABELS = {
     "标题": "title",
     "名称": "title",
     "文件名称": "title",
-    "来源": None,
-    "信息来源": None,
-    "文章来源": None,
+    "来源": "source",  # the publishing body: an issuer only where nothing else names one
+    "信息来源": "source",
+    "文章来源": "source",
     "作者": None,
     "编辑": None,
     "责任编辑": None,
@@ -77,14 +77,22 @@ META_LABELS = {
     "属性": None,
     "备注": None,
     "时间": "date_published",
+    "时效": None,
+    "累计次数": None,
+    "公文生成日期": "date",
+    "生成日期": "date",
+    "备注/文号": "doc_number",
+    "发布机关": "issuer",
+    "效力状态": None,
     "发布": None,
 }
 LABEL_ALT = "|".join(sorted(META_LABELS, key=len, reverse=True))
 # A label with its colon (or a table bar): 文号：… / 文 号: … / | 发文机关 | …
 _LABEL_SPACED = "|".join(r"\s*".join(map(re.escape, k)) for k in sorted(META_LABELS, key=len, reverse=True))
 META_PAIR = re.compile(rf"(?:^|(?<=[\s|｜】\]]))({_LABEL_SPACED})\s*(?:[:：]|[|｜]|(?=\s*$))\s*[|｜]?")
-# Label and value separated by spaces only (索引号 000014349/2021 主题分类 卫生、体育): a line that starts so.
-META_PAIR_SPACED = re.compile(rf"(?:^|(?<=\s))({LABEL_ALT})(?:\s+|$)")
+# Label and value separated by spaces only (索引号 000014349/2021 主题分类 卫生、体育, or the labels
+# letter-spaced: 索 引 号 … 文  号 …): a line that starts so.
+META_PAIR_SPACED = re.compile(rf"(?:^|(?<=\s))({_LABEL_SPACED})(?:\s+|$)")
 _BULLET = re.compile(r"^\s*[•·●▪◆■◇○*\-]\s*")
 META_LABEL_ALONE = re.compile(rf"^\s*[|｜]?\s*({_LABEL_SPACED})\s*[:：]?\s*[|｜]?\s*$")
 
