@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kg.extract.notice import ISSUER_TAIL
 from kg.extract.sitemeta import META_LABEL_ALONE, META_LABELS, SiteMeta, label_key, meta_pairs, pipe_row
 
 # -- site chrome, mastheads, running headers -------------------------------------------------
@@ -95,11 +96,10 @@ _SITE_NAME = re.compile(
 # Pages of document-sales sites around a plan: their prompts (sure signs anywhere in the page's head,
 # even in a sentence), their form fields (short lines only) and the file's name (关于….docx).
 _SALES = re.compile(
-    r"本站|原创力文档|VIP|金币|下载积分|资源ID|资源大小|文档共\d+页|ImageVerifierCode|游客一键下载|用户名和密码|"
-    r"下载后|付费|文档|版权申诉|答案"
+    r"本站|文档|VIP|金币|下载积分|资源ID|资源大小|ImageVerifierCode|游客一键下载|用户名和密码|下载后|付费|版权申诉|答案"
 )
 _SALES_FORM = re.compile(
-    r"温馨提示|友情提示|支付方式|验证码|换一换|忘记密码|查看更多|上传文档|账\s*号\s*[:：]|密\s*码\s*[:：]|会员登录|"
+    r"温馨提示|友情提示|支付方式|验证码|换一换|忘记密码|查看更多|账\s*号\s*[:：]|密\s*码\s*[:：]|会员登录|"
     r"三方登录|下载资源|资源格式|全文页数|全部分类|帮助中心|邮箱/手机"
 )
 _FILE_NAME = re.compile(r"^(?P<name>.{4,80}?)\.(?:docx?|pdf|wps|txt|xlsx?)(?:VIP)?$", re.I)
@@ -169,10 +169,7 @@ _PROSE = re.compile(
 
 # A news site's repost: its lead (…推进委员会印发《…》…) ends at 全文如下：, the document follows.
 _REPOST_END = re.compile(r"(?:全文|原文|文件全文)如下\s*[:：]?\s*$")
-_LEAD_ISSUER = re.compile(
-    r"([\u4e00-\u9fff]{2,30}?(?:委员会|人民政府办公厅|人民政府办公室|人民政府|国务院办公厅|国务院|办公厅|办公室|"
-    r"党委|卫生健康委|领导小组|局|厅))(?:近日|日前|联合|正式)*印发(?:了)?《"
-)
+_LEAD_ISSUER = re.compile(rf"([\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL})(?:近日|日前|联合|正式)*印发(?:了)?《")
 _REPOST_LINES = 12  # the lead is a page's first few lines
 
 

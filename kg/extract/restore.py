@@ -192,7 +192,8 @@ _GLUED_TITLE = re.compile(
 
 def restore_lines(lines: list[str]) -> list[str]:
     """Lines as the document wrote them: a line is split at table rows, signatures and numbered items
-    (a long one also at labels and chrome; before the body has begun, after a title glued to it)."""
+    (a long one also at labels and chrome); once, in the page's first lines, after a title glued to the
+    sentence that follows it."""
     out: list[str] = []
     counts: dict[str, int] = {}  # each numbering style's count so far, across the document
     titled = False  # a glued title is looked for once, in the page's first lines
