@@ -247,3 +247,23 @@ def test_a_bare_item_number_is_not_an_action():
     cut = UNSEEN_COUNTY_PLAN.split("2、控烟行动")[0] + "2、"
     record = extract_text(cut, "cut.txt")
     assert [a.name for a in record.actions] == ["健康知识普及行动"]
+
+
+@pytest.mark.parametrize(
+    ("issuer", "parent", "province"),
+    [
+        ("城区人民政府办公室", "阳泉市", "山西省"),
+        ("城区人民政府办公室", "汕尾市", "广东省"),
+        ("郊区人民政府", "铜陵市", "安徽省"),
+    ],
+)
+def test_a_place_name_several_regions_bear_is_told_by_the_city_the_text_names(issuer, parent, province):
+    # 城区 is a district of 阳泉, 晋城 and 汕尾 (and 郊区 of 阳泉, 铜陵, 佳木斯): the name says the level,
+    # the parent plan the text cites says which one
+    text = (
+        f"{issuer}关于实施健康城区行动的实施方案\n\n"
+        f"为深入贯彻落实《{parent}人民政府关于推进健康{parent[:-1]}建设的实施方案》，制定本方案。\n\n"
+        "一、主要任务\n\n（一）实施健康知识普及行动。区卫健局牵头，区教育局配合。\n"
+    )
+    meta = extract_text(text, "district.txt").meta
+    assert (meta.region, meta.level, meta.province) == (issuer[:2], "county", province)

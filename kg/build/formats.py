@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kg.version import __version__
 
-EXTRACT_FORMAT = 3
+EXTRACT_FORMAT = 4
 LINK_FORMAT = 2
 RDF_FORMAT = 1
 STORE_FORMAT = 1

@@ -49,6 +49,8 @@ def resolve_region(name: str | None, *, known_only: bool = False) -> str | None:
     found = gazetteer.lookup(name)
     if found is not None:
         return found.name
+    if gazetteer.is_official_name(name) and level_of_region(name):
+        return name  # several regions bear it (鼓楼区, 城区), all of one level: the text tells which
     for suffix in ("州", "市", "县", "区", "盟", "地区"):
         stem = name.removesuffix(suffix)
         if stem != name and len(stem) >= 2 and (found := gazetteer.lookup(stem)) is not None:
@@ -99,14 +101,18 @@ def region_level(region: str | None) -> str | None:
     return level_of_region(region) if region else None
 
 
-def region_province(region: str | None) -> str | None:
-    """The province above a region, from the gazetteer."""
+def region_province(region: str | None, text: str = "") -> str | None:
+    """The province above a region, from the gazetteer; for a name several regions bear (城区), the
+    province of the one whose city the text names most (…《阳泉市人民政府关于…》 -> 山西省)."""
     if not region or region == NATION:
         return None
-    for r in gazetteer.chain(region):
-        if r.level == "province":
-            return r.name
-    return None
+    chains = [gazetteer.chain(region)] if gazetteer.lookup(region) else gazetteer.bearers(region)
+    if len(chains) > 1 and text:
+        scores = [sum(text.count(r.name) for r in chain[1:-1]) for chain in chains]
+        best = max(scores)
+        chains = [c for c, n in zip(chains, scores, strict=True) if n == best] if best else []
+    provinces = {r.name for chain in chains for r in chain if r.level == "province"}
+    return provinces.pop() if len(provinces) == 1 else None
 
 
 def trim_issuer(run: str) -> str | None:

@@ -339,6 +339,23 @@ def by_abbreviation(prefix: str, *, within: str | None = None) -> list[Region]:
     return list(_by_abbreviation(prefix, within))
 
 
+def is_official_name(name: str) -> bool:
+    """Whether some region is officially called ``name`` (城区 is: 阳泉, 晋城, 汕尾 … each have one)."""
+    return name.strip() in _gazetteer().exact
+
+
+def bearers(name: str) -> list[list[Region]]:
+    """The chains (region, its parent, … 中国) of every region officially called ``name``."""
+    g = _gazetteer()
+    out = []
+    for region in g.exact.get(name.strip(), []):
+        chain = [region]
+        while (parent := g.parent_of.get(id(chain[-1]))) is not None:
+            chain.append(parent)
+        out.append(chain)
+    return out
+
+
 @cache
 def level_of(name: str, *, within: str | None = None) -> str | None:
     """national/province/city/county/township, or None if unknown.
