@@ -334,7 +334,9 @@ def extract_meta(
     level = "national" if national else region_level(region)
     if level:
         prov["level"] = "inferred" if prov.get("region") == "inferred" else (prov.get("region") or "inferred")
-    province = None if level == "national" else (region_province(region, text) or province_mentions(text, region))
+    province = (
+        None if level == "national" else (region_province(region, text) or province_mentions(text, region))
+    )
     if province:
         prov["province"] = "inferred"
     if title is None and plan_title:
