@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 LEVELS = ("national", "province", "city", "county", "township")
 ROLES = ("lead", "participant")
@@ -228,11 +229,14 @@ def plan_key(doc_number: str | None, region: str | None, title: str | None) -> s
     return f"{region or ''}|{normalize_title(title or '')}"
 
 
+_TITLE_NOISE = re.compile(r"[\s“”\"'‘’《》«»]")
+_DASHES = re.compile(r"[—–－‐-]+")
+
+
+@lru_cache(maxsize=8192)
 def normalize_title(title: str) -> str:
     """Title key: no spaces, quotes or brackets; one kind of dash (2019—2030 = 2019-2030)."""
-    t = unicodedata.normalize("NFKC", title)
-    t = re.sub(r"[\s“”\"'‘’《》«»]", "", t)
-    return re.sub(r"[—–－‐-]+", "-", t)
+    return _DASHES.sub("-", _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title)))
 
 
 @dataclass(frozen=True)

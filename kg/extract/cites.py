@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from kg.extract.docnumber import DOC_NUMBER, normalize_doc_number
 from kg.records import Citation
@@ -43,8 +44,14 @@ def _positions(pattern: re.Pattern, text: str) -> tuple[list[int], list[int]]:
     return [a for a, _ in spans], [b for _, b in spans]
 
 
+@lru_cache(maxsize=8192)
 def _same_title(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 6 and SequenceMatcher(None, a, b).ratio() >= 0.9)
+    """Equal, or alike at 0.9 — which two titles of too different lengths cannot be (the bound is
+    SequenceMatcher's real_quick_ratio); cached, as plans of a cascade cite the same titles."""
+    if a == b:
+        return True
+    shorter, total = min(len(a), len(b)), len(a) + len(b)
+    return shorter >= 6 and 2 * shorter >= 0.9 * total and SequenceMatcher(None, a, b).ratio() >= 0.9
 
 
 def extract_cites(paras: list[Paragraph]) -> tuple[Citation, ...]:

@@ -57,9 +57,12 @@ def parse_date(text: str) -> str | None:
         if iso := iso_date(m):
             return iso
     stripped = text.strip()
-    if re.fullmatch(r"(?:19|20)\d{5,6}", stripped):
+    if _COMPACT_DATE.fullmatch(stripped):
         return _compact(stripped)
     return None
+
+
+_COMPACT_DATE = re.compile(r"(?:19|20)\d{5,6}")  # 2020928, 20200928: a date with its separators lost
 
 
 def is_date_line(line: str) -> str | None:
@@ -68,4 +71,4 @@ def is_date_line(line: str) -> str | None:
     m = DATE.fullmatch(stripped)
     if m:
         return iso_date(m)
-    return _compact(stripped) if re.fullmatch(r"(?:19|20)\d{5,6}", stripped) else None
+    return _compact(stripped) if _COMPACT_DATE.fullmatch(stripped) else None

@@ -279,10 +279,10 @@ def _drop_repeated_title(lines: list[str]) -> None:
     """A page heading repeated as the document's own heading: keep the last of the first two."""
     seen: dict[str, int] = {}
     for i, line in enumerate(lines[: _HEAD_LINES * 2]):
-        key = re.sub(r"\s+", "", line)
-        if not key or len(key) < 6:
+        key = "".join(line.split())
+        if len(key) < 6:
             continue
-        if key in seen and not re.search(r"[。；;]", key):
+        if key in seen and "。" not in key and "；" not in key and ";" not in key:
             lines[seen[key]] = ""
         seen[key] = i
         if "。" in key:  # the body has begun

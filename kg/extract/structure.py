@@ -289,10 +289,10 @@ def _action_blocks(
     return candidates
 
 
+_TRAILING_STOP = re.compile(r"[。.．:：;；,，!！\s]+$")
 _PREFIX = re.compile(r"^(?:实施|推进|开展|深入实施|深入开展|全面实施|大力实施)(?=.{3,})")
 
 
 def normalize_action_name(name: str) -> str:
     """The name without a leading 实施 / 推进 / 开展 (深入实施 …), numbering or trailing stop."""
-    name = re.sub(r"[。.．:：;；,，!！\s]+$", "", name)
-    return _PREFIX.sub("", name)
+    return _PREFIX.sub("", _TRAILING_STOP.sub("", name))
