@@ -6,7 +6,9 @@ Generates N synthetic plans (bench/generate.py) and adds the seeds (with `--fixt
 as-found documents of tests/fixtures, most of which an older extractor refuses at once), then times
 `extract_file` over all of them with the baseline's `kg` (checked out
 with `git archive` into a temporary folder) and with the working tree's, alternating the two,
-each in a fresh process. Reports per-document medians and the ratio new / baseline.
+each in a fresh process. Reports per-document medians and the ratio new / baseline; with
+`--instructions`, also the instructions each executes per document under valgrind, a figure a busy
+machine does not move.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -54,6 +57,28 @@ def _time(code_root: Path, files: list[Path]) -> tuple[float, float, int]:
     return float(out[0]), float(out[1]), int(out[2])
 
 
+def _instructions(code_root: Path, files: list[Path]) -> int:
+    """Instructions the extraction of `files` executes (valgrind's callgrind), less those of the
+    imports alone: a count that does not depend on what else the machine is doing."""
+    python = os.path.realpath(sys.executable)  # valgrind must see the interpreter, not a shim
+
+    def collected(args: list[str]) -> int:
+        err = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, *args],
+            cwd=code_root,
+            env=dict(os.environ, PYTHONPATH=str(code_root)),
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stderr
+        return int(re.search(r"Collected : (\d+)", err).group(1))
+
+    return collected(["-c", _TIMER, *map(str, files)]) - collected(["-c", _IMPORTS])
+
+
+_IMPORTS = "from kg.extract import extract_file\nfrom kg.errors import ExtractionError"
+
+
 def _checkout(rev: str, into: Path) -> None:
     archive = subprocess.run(["git", "archive", rev, "kg", "data"], cwd=ROOT, check=True, capture_output=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
@@ -66,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--fixtures", action="store_true", help="also time the documents of tests/fixtures")
+    ap.add_argument(
+        "--instructions", action="store_true", help="also count instructions per document (valgrind; minutes)"
+    )
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -98,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
                 runs[name].append(seconds)
                 cpu[name].append(cpu_seconds)
                 refused[name] = n_refused
+        instructions = (
+            {name: _instructions(code, files) for name, code in (("baseline", baseline), ("new", ROOT))}
+            if args.instructions
+            else None
+        )
     medians = {k: statistics.median(v) for k, v in runs.items()}
     cpu_medians = {k: statistics.median(v) for k, v in cpu.items()}
     result = {
@@ -119,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_ms_per_document": {k: 1000 * v / len(files) for k, v in cpu_medians.items()},
         "cpu_ratio_new_over_baseline": cpu_medians["new"] / cpu_medians["baseline"],
     }
+    if instructions:
+        result["instructions_per_document"] = {k: round(v / len(files)) for k, v in instructions.items()}
+        result["instructions_ratio_new_over_baseline"] = instructions["new"] / instructions["baseline"]
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)
     if args.json:
