@@ -46,6 +46,12 @@ PAGES = [
         icon=":material/monitoring:",
         url_path="indicators",
     ),
+    st.Page(
+        "explorer/pages/compare.py",
+        title="Compare · 对比",
+        icon=":material/compare_arrows:",
+        url_path="compare",
+    ),
     st.Page("explorer/pages/network.py", title="Network · 网络", icon=":material/hub:", url_path="network"),
     st.Page("explorer/pages/sparql.py", title="SPARQL", icon=":material/code:", url_path="sparql"),
     st.Page(
@@ -120,5 +126,7 @@ with st.sidebar:
         )
     else:
         st.caption(f"Store `{spec}`")
+    st.caption("The whole graph · 整个图谱")
+    helpers.download_graph(helpers.key())
 
 nav.run()

@@ -86,3 +86,49 @@ def compare_targets(rows: list[dict]) -> list[dict]:
             }
         )
     return out
+
+
+# -- plan against plan -----------------------------------------------------------------------
+
+_SCOPE = ("全国", "全省", "全市", "全县", "全区", "全镇", "全乡")
+
+
+def indicator_key(name: str) -> str:
+    """An indicator's name without the scope a plan puts first (全市居民健康素养水平 and
+    居民健康素养水平 are one indicator in two plans)."""
+    name = str(name or "").strip()
+    for prefix in _SCOPE:
+        if name.startswith(prefix) and len(name) > len(prefix) + 1:
+            return name[len(prefix) :]
+    return name
+
+
+def _target_text(r: dict) -> str:
+    return f"{r.get('comparator') or ''} {r.get('valueText') or ''}{r.get('unit') or ''}".strip()
+
+
+def compare_plan_targets(earlier: list[dict], later: list[dict]) -> list[dict]:
+    """Rows of plan_targets.rq for two plans -> one dict per indicator and year both set a target
+    for (indicator, year, earlier, later, unit, verdict): the later plan's target against the
+    earlier one's, as :func:`verdict` compares a local target with the national one."""
+    first: dict[tuple, dict] = {}
+    for r in earlier:
+        first.setdefault((indicator_key(r.get("indicatorName")), r.get("year")), r)
+    out, seen = [], set()
+    for r in later:
+        key = (indicator_key(r.get("indicatorName")), r.get("year"))
+        if key not in first or key in seen:
+            continue
+        seen.add(key)
+        e = first[key]
+        out.append(
+            {
+                "indicator": key[0],
+                "year": None if key[1] is None else int(key[1]),
+                "earlier": _target_text(e),
+                "later": _target_text(r),
+                "unit": r.get("unit") or e.get("unit"),
+                "verdict": verdict(r, e),
+            }
+        )
+    return sorted(out, key=lambda x: (x["indicator"], x["year"] is None, x["year"] or 0))

@@ -102,7 +102,7 @@ fields = [
     ("level", "level · 层级", helpers.level_label(k, m.level) if m.level else None),
     ("province", "province · 省份", m.province),
 ]
-st.dataframe(
+helpers.dataframe(
     pd.DataFrame(
         [(label, value, READ_FROM.get(m.provenance_of(f) or "", "")) for f, label, value in fields]
         + [("encoding · 编码", record.encoding, ""), ("file · 文件名", file_name, "")],
@@ -111,10 +111,11 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="add_meta",
+    name="add-meta",
 )
 
 st.subheader(f"Actions · 行动 ({len(record.actions)})")
-st.dataframe(
+helpers.dataframe(
     pd.DataFrame(
         [
             {
@@ -130,6 +131,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     key="add_actions",
+    name="add-actions",
 )
 
 depts: dict[str, dict] = {}
@@ -151,7 +153,7 @@ if depts:
                 "participant · 配合": n["participant"],
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="add_depts")
+    helpers.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="add_depts", name="add-depts")
 else:
     st.caption("No department assignments were found.")
 
@@ -169,17 +171,20 @@ target_rows = [
 ]
 st.subheader(f"Targets · 目标 ({len(target_rows)})")
 if target_rows:
-    st.dataframe(pd.DataFrame(target_rows), hide_index=True, width="stretch", key="add_targets")
+    helpers.dataframe(
+        pd.DataFrame(target_rows), hide_index=True, width="stretch", key="add_targets", name="add-targets"
+    )
 else:
     st.caption("No quantified targets were found.")
 
 if record.cites:
     st.subheader(f"Documents cited · 引用文件 ({len(record.cites)})")
-    st.dataframe(
+    helpers.dataframe(
         pd.DataFrame([{"title · 标题": c.title, "文号": c.doc_number} for c in record.cites]),
         hide_index=True,
         width="stretch",
         key="add_cites",
+        name="add-cites",
     )
 
 # -- how it would link ----------------------------------------------------------------------------
@@ -261,7 +266,7 @@ if pv.get("error"):
 chain = pv.get("chain")
 if chain is not None and len(chain) > 1:
     chain = chain.assign(levelName=[helpers.level_label(k, lv) for lv in chain["levelName"]])
-    st.dataframe(
+    helpers.dataframe(
         chain.rename(
             columns={
                 "title": "plan · 文件",
@@ -274,12 +279,13 @@ if chain is not None and len(chain) > 1:
         hide_index=True,
         width="stretch",
         key="add_chain",
+        name="add-chain",
     )
 else:
     st.caption("No parent plan could be found for it (no citation, region ancestor or title match).")
 links = pv.get("links")
 if links is not None and not links.empty:
-    st.dataframe(
+    helpers.dataframe(
         links.rename(
             columns={
                 "ordinal": "#",
@@ -294,6 +300,7 @@ if links is not None and not links.empty:
         hide_index=True,
         width="stretch",
         key="add_links",
+        name="add-links",
     )
 
 # -- confirm ----------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ chart = (
     .properties(height=alt.Step(20))
 )
 st.altair_chart(chart, width="stretch")
+helpers.download_chart(chart, "departments-ranking")
 
 table = ranking.rename(
     columns={
@@ -97,6 +98,7 @@ table = ranking.rename(
     }
 )
 st.dataframe(table.drop(columns=["type"]), hide_index=True, width="stretch", key="dept_ranking")
+helpers.download_table(table.drop(columns=["type"]), "departments")
 
 st.subheader("Actions of one department · 部门的行动")
 types = list(ranking["type"])
@@ -136,6 +138,7 @@ elif chosen:
             }
         )
         st.dataframe(out, hide_index=True, width="stretch", key="dept_actions")
+        helpers.download_table(out, "department-actions")
         with st.expander("Read the source sentences · 阅读原文", expanded=len(acts) <= 25):
             if len(acts) > READ_LIMIT:
                 st.caption(f"The first {READ_LIMIT} of {len(acts):,} rows; the table above has them all.")

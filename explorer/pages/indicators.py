@@ -103,6 +103,7 @@ if not numeric.empty:
         .resolve_scale(y="independent")
     )
     st.altair_chart(chart, width="stretch")
+    helpers.download_chart(chart, "indicator-targets")
 else:
     st.caption("These targets are qualitative: no chart.")
 
@@ -133,6 +134,7 @@ table = table.rename(
     }
 )
 st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", key="ind_table")
+helpers.download_table(pd.DataFrame(table), "indicator-targets")
 st.caption(
     "found in: target_sentence = a sentence of the plan; annex = an indicator table; "
     "overall_goal = the plan's general goals. A target of another kind (a yearly decrease, a "

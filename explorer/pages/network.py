@@ -142,10 +142,12 @@ if html_text is None:
     )
 else:
     helpers.show_html_network(html_text, "650px")
+helpers.download_network(g, f"network-{view}")
 
 st.subheader("Nodes · 节点")
 table = node_table(g, centrality, SIZES[size_by])
 st.dataframe(table.drop(columns=["node"]), hide_index=True, width="stretch", key="net_nodes")
+helpers.download_table(table.drop(columns=["node"]), "network-nodes")
 
 labels = dict(zip(table["node"], table["label · 名称"], strict=True))
 chosen = st.selectbox(

@@ -79,6 +79,7 @@ def hierarchy_network(k, height: str = "520px") -> None:
         )
         return
     helpers.show_html_network(html_text, height)
+    helpers.download_network(helpers.hierarchy_graph(k), "hierarchy")
     if cut is not None:
         levels = helpers.LEVELS
         lowest = helpers.level_label(k, levels[cut]) if cut < len(levels) else str(cut)
@@ -143,7 +144,9 @@ with right:
         for lv in helpers.LEVELS
         if c["plans_by_level"].get(lv)
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    levels_table = pd.DataFrame(rows)
+    st.dataframe(levels_table, hide_index=True, width="stretch")
+    helpers.download_table(levels_table, "plans-per-level")
     st.caption(
         "A plan is *held* when its text is in the corpus; the others are known from the documents "
         "that cite them or from the national reference data."
@@ -171,6 +174,7 @@ plans = plans.rename(
     }
 )
 st.dataframe(plans.drop(columns=["plan"]), hide_index=True, width="stretch")
+helpers.download_table(plans.drop(columns=["plan"]), "plans")
 
 with network_slot:
     hierarchy_network(k, height="560px")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import helpers
+from explorer import exports, helpers
 from kg import safety
 from kg.errors import QueryError
 from kg.queries import list_queries, load_query
@@ -177,7 +177,7 @@ if outcome.get("truncated"):
     st.warning(f"The answer has more rows than the cap: only the first {rows:,} are shown.")
 frame = result.to_dataframe()
 st.dataframe(frame, hide_index=True, width="stretch", key="sparql_results")
-d1, d2, d3 = st.columns([1, 1, 4])
+d1, d2, dx, d3 = st.columns([1, 1, 1, 3])
 d1.download_button(
     "CSV", result.to_csv().encode("utf-8"), "results.csv", "text/csv", key="sparql_csv", width="stretch"
 )
@@ -187,6 +187,15 @@ d2.download_button(
     "results.json",
     "application/sparql-results+json",
     key="sparql_json",
+    width="stretch",
+)
+dx.download_button(
+    "Excel",
+    data=lambda: exports.table_xlsx(frame, "results"),
+    file_name="results.xlsx",
+    mime=helpers.XLSX,
+    key="dl_sparql-results_xlsx",
+    on_click="ignore",
     width="stretch",
 )
 if result.kind == "graph":
@@ -206,3 +215,4 @@ if result.kind == "graph":
             st.caption(f"{g.number_of_nodes()} nodes: too many to draw; narrow the query.")
         else:
             helpers.show_html_network(kn.to_pyvis_html(g, height="600px", directed=True), "600px")
+        helpers.download_network(g, "sparql-construct")

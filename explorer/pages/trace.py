@@ -79,6 +79,7 @@ table = pd.DataFrame(
 )
 st.subheader("The chain · 层级链")
 st.dataframe(table, hide_index=True, width="stretch", key="trace_chain")
+helpers.download_table(table, "trace-chain")
 
 # A compact picture of the chain: one box per level, lowest first.
 boxes = []
@@ -159,7 +160,7 @@ def _head(h: dict) -> str:
     )
 
 
-for reuse in reuses:
+for n, reuse in enumerate(reuses, 1):
     child = by_iri.get(reuse["action"], {})
     parent = by_iri.get(reuse["parent"], {})
     ct, pt = reuse["text"], reuse["parent_text"]
@@ -184,12 +185,12 @@ for reuse in reuses:
         with a:
             st.markdown(f"**Added by the lower level · 新增** ({len(reuse['added'])})")
             if reuse["added"]:
-                st.dataframe(
-                    pd.DataFrame({"clause · 分句": list(reuse["added"])}), hide_index=True, width="stretch"
-                )
+                added = pd.DataFrame({"clause · 分句": list(reuse["added"])})
+                st.dataframe(added, hide_index=True, width="stretch")
+                helpers.download_table(added, f"trace-added-{n}")
         with d:
             st.markdown(f"**Dropped from the level above · 删去** ({len(reuse['dropped'])})")
             if reuse["dropped"]:
-                st.dataframe(
-                    pd.DataFrame({"clause · 分句": list(reuse["dropped"])}), hide_index=True, width="stretch"
-                )
+                dropped = pd.DataFrame({"clause · 分句": list(reuse["dropped"])})
+                st.dataframe(dropped, hide_index=True, width="stretch")
+                helpers.download_table(dropped, f"trace-dropped-{n}")

@@ -134,9 +134,11 @@ def cmd_validate(args) -> int:
 
 
 def cmd_export(args) -> int:
+    if args.format != "graphml" and (args.network or args.level or args.plan):
+        raise KGError("--network, --level and --plan go with --format graphml (a network, not the graph)")
     store = data_store(args)
     try:
-        data = store.export(args.format)
+        data = store.export(args.format) if args.format != "graphml" else _network_graphml(store, args)
     finally:
         store.close()
     if args.output:
@@ -148,6 +150,16 @@ def cmd_export(args) -> int:
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0
+
+
+def _network_graphml(store, args) -> bytes:
+    """One network of the graph (kg.network) as GraphML, for Gephi and the like."""
+    from kg.graph import PolicyGraph
+    from kg.network import graphml_bytes
+
+    kind = args.network or "department-action"
+    filters = {k: v for k, v in (("level", args.level), ("plan", args.plan)) if v is not None}
+    return graphml_bytes(PolicyGraph(store).to_networkx(kind, **filters))
 
 
 def cmd_query(args, parser: argparse.ArgumentParser) -> int:

@@ -12,6 +12,7 @@ from kg.cli.common import (
     one_line,
     store_arg,
 )
+from kg.cli.compare import cmd_compare
 from kg.cli.data import (
     cmd_build,
     cmd_eval,
@@ -57,7 +58,20 @@ def build_parser() -> argparse.ArgumentParser:
     store_arg(p)
 
     p = sub.add_parser("export", help="serialise the stored graph (deterministic output)")
-    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "nquads"], default="turtle")
+    p.add_argument("--format", choices=["turtle", "nt", "jsonld", "nquads", "graphml"], default="turtle")
+    p.add_argument(
+        "--network",
+        choices=["department-action", "cooccurrence", "hierarchy"],
+        help="with --format graphml: which network (default department-action)",
+    )
+    p.add_argument(
+        "--level",
+        choices=["national", "province", "city", "county", "township"],
+        help="with --format graphml: the actions of plans of this level only (not for hierarchy)",
+    )
+    p.add_argument(
+        "--plan", metavar="P", help="with --format graphml: one plan's actions (region, 文号 or title)"
+    )
     p.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     store_arg(p)
 
@@ -118,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     store_arg(p)
 
+    p = sub.add_parser("compare", help="two plans side by side: themes, departments, targets, text reuse")
+    p.add_argument("a", metavar="PLAN", help="the first plan: region (晋城市), 文号, title or IRI")
+    p.add_argument("b", metavar="PLAN", help="the second plan")
+    p.add_argument("--json", action="store_true")
+    store_arg(p)
+
     p = sub.add_parser("serve", help="serve the built graph as a read-only SPARQL endpoint")
     p.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
@@ -156,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             "hierarchy": cmd_hierarchy,
             "coverage": cmd_coverage,
             "targets": cmd_targets,
+            "compare": cmd_compare,
             "serve": cmd_serve,
         }[args.command](args)
     except KGError as e:

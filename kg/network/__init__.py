@@ -13,6 +13,7 @@
 :mod:`kg.network.graphs` builds the graphs from named queries; :mod:`kg.network.html` draws them.
 """
 
+from kg.network.graphml import graphml_bytes
 from kg.network.graphs import (
     collapse_hierarchy,
     construct_graph,
@@ -25,6 +26,7 @@ from kg.network.graphs import (
 from kg.network.html import KIND_COLORS, LEVEL_COLORS, NOT_HELD_FILL, to_pyvis_html
 
 __all__ = [
+    "graphml_bytes",
     "KIND_COLORS",
     "LEVEL_COLORS",
     "NOT_HELD_FILL",
