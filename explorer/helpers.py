@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, NoReturn
 import streamlit as st
 
 import kg
+from explorer import downloads
+from explorer.downloads import XLSX, download_chart, download_network, download_table  # noqa: F401
 from kg.errors import KGError
 from kg.locations import (
     BUILD_INFO,
@@ -432,97 +434,13 @@ def held_ancestor(k, plan_iri: str) -> str | None:
 
 
 # --------------------------------------------------------------------------- downloads
-# Each file is made only when its button is pressed (a callable: Streamlit runs it then), so a page
-# costs nothing for the downloads it offers. Button keys carry the name: one name per page.
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _buttons():
-    return st.container(horizontal=True, gap="small")
-
-
-def download_table(df, name: str) -> None:
-    """CSV and Excel buttons for the table ``df`` (files ``name``.csv, ``name``.xlsx)."""
-    from explorer import exports
-
-    row = _buttons()
-    row.download_button(
-        "CSV",
-        data=lambda: exports.table_csv(df),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"dl_{name}_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    row.download_button(
-        "Excel",
-        data=lambda: exports.table_xlsx(df, name),
-        file_name=f"{name}.xlsx",
-        mime=XLSX,
-        key=f"dl_{name}_xlsx",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-
-
-def download_chart(chart, name: str) -> None:
-    """PNG and SVG buttons for the Altair ``chart`` (drawn by vl-convert, offline)."""
-    from explorer import exports
-
-    row = _buttons()
-    row.download_button(
-        "PNG",
-        data=lambda: exports.chart_png(chart),
-        file_name=f"{name}.png",
-        mime="image/png",
-        key=f"dl_{name}_png",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    row.download_button(
-        "SVG",
-        data=lambda: exports.chart_svg(chart),
-        file_name=f"{name}.svg",
-        mime="image/svg+xml",
-        key=f"dl_{name}_svg",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-
-
-def download_network(g, name: str) -> None:
-    """A GraphML button for the networkx graph ``g`` (Gephi, Cytoscape, yEd)."""
-    from explorer import exports
-
-    _buttons().download_button(
-        "GraphML",
-        data=lambda: exports.network_graphml(g),
-        file_name=f"{name}.graphml",
-        mime="application/graphml+xml",
-        key=f"dl_{name}_graphml",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+# The buttons are in explorer/downloads.py; the pages call them through this module.
 
 
 def download_graph(k) -> None:
-    """Turtle and N-Quads buttons for the whole stored graph (as ``kg export`` writes it)."""
-    from explorer import exports
-
-    pg = graph(k)  # opened here: the callables run outside the page script
-    row = _buttons()
-    for fmt, (label, ext, mime) in exports.GRAPH_FORMATS.items():
-        row.download_button(
-            label,
-            data=lambda fmt=fmt: exports.graph_bytes(pg, fmt),
-            file_name=f"healthy-china-kg.{ext}",
-            mime=mime,
-            key=f"dl_graph_{fmt}",
-            on_click="ignore",
-            icon=":material/download:",
-        )
+    """Turtle and N-Quads buttons for the whole stored graph. The store is opened when a button is
+    pressed, not before: the sidebar draws them before the page has read anything."""
+    downloads.graph_buttons(lambda: _open(*k))
 
 
 def dataframe(df, *, name: str, **kwargs) -> None:

@@ -80,7 +80,12 @@ if shared:
         alt.Chart(reuse_data)
         .mark_bar(color="#c53030")
         .encode(
-            y=alt.Y("theme:N", title=None, sort=[t["theme"] for t in shared]),
+            y=alt.Y(
+                "theme:N",
+                title=None,
+                sort=[t["theme"] for t in shared],
+                axis=alt.Axis(labelOverlap=False, labelLimit=240),
+            ),
             x=alt.X(
                 "reuse:Q",
                 title="share of the later text repeating the earlier · 复用比例",

@@ -211,6 +211,8 @@ class Comparisons:
         return out
 
     def _compare_departments(self, plans) -> list[DepartmentComparison]:
+        from kg.store import shorten
+
         counts: dict[str, dict] = {}
         for s in SIDES:
             for r in _rows(self.named("plan_departments", plan=plans[s])):
@@ -223,7 +225,7 @@ class Comparisons:
             n = {(s, role): d.get((s, role), 0) for s in SIDES for role in ("lead", "participant")}
             out.append(
                 DepartmentComparison(
-                    type=self._short(type_iri),
+                    type=shorten(type_iri),
                     department=d["department"],
                     department_en=d["en"],
                     a_lead=n[("a", "lead")],
