@@ -5,13 +5,14 @@ line breaks, damaged dates and 文号, issuers written without their place."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kg import evaluate
 from kg.errors import ExtractionError
-from kg.extract import extract_file
+from kg.extract import extract_file, extract_text
 from kg.records import to_gold_json
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -78,6 +79,26 @@ def test_gazette_masthead_and_notice(records):
     assert [a.name for a in records["b12_qiannan"].actions] == ["实施健康知识普及行动"]
     # the plan the notice sends is the document itself, not one it cites
     assert "健康黔南行动实施方案" not in {c.title for c in records["b12_qiannan"].cites}
+
+
+def test_a_colophon_between_the_notice_and_its_plan_is_not_the_plans_heading(records):
+    # a PDF's text: …2019 年5月23 日 抄送:区委各部门… 海口市秀英区健康促进委员会 2019 年5月23 日印发 秀英区 2019 年…
+    m = records["b06_xiuying"].meta
+    assert m.plan_title == "秀英区2019年健康促进与教育工作实施方案"
+    assert (m.title, m.issuer) == (
+        "海口市秀英区健康促进委员会关于印发《秀英区2019年健康促进与教育工作实施方案》的通知",
+        "海口市秀英区健康促进委员会",
+    )
+
+
+def test_a_colophon_is_nobodys_assignment():
+    # the seed 晋城's colophon (抄送：市委各部门，市人大常委会…) follows its last action's department clause
+    text = (FIXTURES / "asfound" / "000_118f31c14681ba11__combined.txt").read_text(encoding="utf-8")
+    last = extract_text(text, "combined.txt").actions[-1]
+    assert [a.department for a in last.assignments if a.role == "lead"] == ["市卫健委", "市大数据局"]
+    assert not [
+        a.department for a in last.assignments if re.search("抄送|人大|政协|法院|新闻单位", a.department)
+    ]
 
 
 def test_metadata_block_keeps_the_signing_date_apart_from_the_publication_date(records):

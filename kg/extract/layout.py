@@ -109,6 +109,11 @@ _TAB_SUFFIX = re.compile(
 )
 
 
+# A printed document's colophon (版记): who it is copied to, who printed it when. Between a notice and
+# the plan it sends, it would be read as the plan's heading.
+COLOPHON = re.compile(r"^(?:抄\s*送|抄\s*报)\s*[:：]|^[^。，；]{0,40}?\d{1,2}\s*日\s*印\s*发\s*$")
+
+
 def _is_chrome(line: str) -> bool:
     if not _CHROME.search(line):
         return False
@@ -214,6 +219,7 @@ def strip_page(lines: list[str]) -> Page:
                 and not _PROSE.search(line)
                 and (
                     _is_chrome(line)
+                    or COLOPHON.match(line)
                     or _PAGE_NUMBER.match(line)
                     or _RUNNING_HEADER.match(line)
                     or _ISSUE_LINE.match(line)
@@ -257,6 +263,7 @@ def strip_page(lines: list[str]) -> Page:
             out[i] = line = line[: tab.start()]
         if (
             _is_chrome(line)
+            or COLOPHON.match(line)
             or _MASTHEAD.match(line)
             or _PAGE_NUMBER.match(line)
             or _RUNNING_HEADER.match(line)

@@ -169,6 +169,9 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     return None, lone
 
 
+_ISSUER_GAP = re.compile(r"\s+(?=关于|印发)")
+
+
 def _title_region(title: str) -> str | None:
     """A region named at the start of a title (长春市推进…)."""
     m = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市|州|盟|县|区|旗|镇|乡|街道))", title)
@@ -345,6 +348,10 @@ def extract_meta(
         prov["plan_title"] = "heading"
     if published:
         prov["date_published"] = "metadata"
+    # A PDF's text puts spaces where its lines broke (海口市秀英区健康促进委员会 关于印发《…》); the
+    # space between joint issuers (中共福建省委 福建省人民政府) is theirs.
+    title = _ISSUER_GAP.sub("", title.strip()) if title else title
+    issuer = issuer.strip() if issuer else issuer
     return PlanMeta(
         title=title,
         title_short=title_short,

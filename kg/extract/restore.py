@@ -211,7 +211,13 @@ def restore_lines(lines: list[str]) -> list[str]:
     return out
 
 
+# A colophon glued to the lines around it (…2019 年5月23 日 抄送:… 2019 年5月23 日印发 秀英区…).
+_COLOPHON_SPLIT = re.compile(r"(?=抄\s*[送报]\s*[:：])|(?<=日印发)\s+")
+
+
 def _restore(line: str, counts: dict[str, int]) -> list[str]:
+    if ("抄" in line or "印发" in line) and _COLOPHON_SPLIT.search(line, 1):
+        return [q for p in _COLOPHON_SPLIT.split(line) if p.strip() for q in _restore(p.strip(), counts)]
     if len(line) <= _LONG_LINE:
         pieces = _split_signatures(line) if _date_hint(line) else [line]
         out = []
