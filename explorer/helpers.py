@@ -409,3 +409,31 @@ def show_html_network(html_text: str, height: str | int = "650px") -> None:
     m = re.match(r"\s*(\d+)", str(height))
     px = height if isinstance(height, int) else int(m.group(1)) if m else 650
     st.iframe(html_text, height=px + 30)
+
+
+# --------------------------------------------------------------------------- diffusion and matrix
+
+
+@stored
+def diffusion(k) -> list:
+    """Every plan of the cascade with its signing date and its lags (kg.api.diffusion.PlanLag)."""
+    return graph(k).diffusion()
+
+
+@stored
+def matrix(k, level: str | None, plan: str | None, role: str):
+    """The department type × theme cells (kg.api.matrix.MatrixCell) for this level, plan and role."""
+    from kg.api import frame
+    from kg.api.matrix import MatrixCell
+
+    return frame(graph(k).matrix(level=level, plan=plan, role=role), MatrixCell)
+
+
+@stored
+def matrix_cell(k, type_iri: str, theme_iri: str, level: str | None, plan: str | None, role: str):
+    """The actions of one matrix cell with their source sentences (kg.api.matrix.CellAction)."""
+    from kg.api import frame
+    from kg.api.matrix import CellAction
+
+    found = graph(k).matrix_cell(department_type=type_iri, theme=theme_iri, level=level, plan=plan, role=role)
+    return frame(found, CellAction)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from kg.api.records import Record
 from kg.errors import KGError
 from kg.queries import load_query
+from kg.store import shorten
 
 NATIONAL_KEY = "national-opinion"  # 国发〔2019〕13号 in data/reference/national.json
 
@@ -126,8 +127,6 @@ class Diffusion:
             lv = level_of.get(str(r.get("level")))
             if lv is None or (level is not None and lv != level):
                 continue
-            if province is not None and province not in (r.get("province"), r.get("region")):
-                continue
             is_held = r.get("held") in ("true", "1")
             if held is not None and is_held != held:
                 continue
@@ -135,7 +134,7 @@ class Diffusion:
             parent_date = parent["date"] if parent else None
             out.append(
                 PlanLag(
-                    plan=self._short(iri),
+                    plan=shorten(iri),
                     title=r.get("title"),
                     doc_number=r.get("docNumber"),
                     level=lv,
@@ -143,13 +142,14 @@ class Diffusion:
                     province=r.get("province") or (r.get("region") if lv == "province" else None),
                     held=is_held,
                     date=r["date"],
-                    parent=self._short(str(r["parent"])) if r.get("parent") is not None else None,
+                    parent=shorten(str(r["parent"])) if r.get("parent") is not None else None,
                     parent_title=parent.get("title") if parent else None,
                     parent_date=parent_date,
                     days_after_parent=_days(r["date"], parent_date),
                     days_after_national=_days(r["date"], national_date),
                 )
             )
+        out = [p for p in out if in_province(p, province)]
         out.sort(key=lambda p: (LEVELS.index(p.level), p.date is None, p.date or "", p.region or "", p.plan))
         return out
 
@@ -157,30 +157,42 @@ class Diffusion:
         """One record per level present (national first): the number of plans, dated and undated,
         the median days after the national plan (the national plan's own 0 left out) and after the
         parent plan, the first and last date."""
-        from kg.records import LEVELS
+        return level_lags(self.diffusion(province=province, held=held))
 
-        plans = self.diffusion(province=province, held=held)
-        out = []
-        for lv in LEVELS:
-            these = [p for p in plans if p.level == lv]
-            lags = [p for p in these if p.doc_number != national_doc_number()]  # not the nation's own 0
-            if not these:
-                continue
-            dates = sorted(p.date for p in these if p.date is not None)
-            out.append(
-                LevelLag(
-                    level=lv,
-                    plans=len(these),
-                    dated=len(dates),
-                    undated=len(these) - len(dates),
-                    median_days_after_national=_median(
-                        [p.days_after_national for p in lags if p.days_after_national is not None]
-                    ),
-                    median_days_after_parent=_median(
-                        [p.days_after_parent for p in these if p.days_after_parent is not None]
-                    ),
-                    first=dates[0] if dates else None,
-                    last=dates[-1] if dates else None,
-                )
+
+def in_province(plan: PlanLag, province: str | None) -> bool:
+    """Whether ``plan`` is of ``province`` (its province, or the province plan itself); None: all."""
+    return province is None or province in (plan.province, plan.region)
+
+
+def level_lags(plans: list[PlanLag]) -> list[LevelLag]:
+    """The :class:`LevelLag` of each level present in ``plans`` (national first)."""
+    from kg.records import LEVELS
+
+    national = national_doc_number()
+    out = []
+    for lv in LEVELS:
+        these = [p for p in plans if p.level == lv]
+        if not these:
+            continue
+        dates = sorted(p.date for p in these if p.date is not None)
+        after_national = [
+            p.days_after_national
+            for p in these
+            if p.days_after_national is not None and p.doc_number != national  # not the nation's own 0
+        ]
+        out.append(
+            LevelLag(
+                level=lv,
+                plans=len(these),
+                dated=len(dates),
+                undated=len(these) - len(dates),
+                median_days_after_national=_median(after_national),
+                median_days_after_parent=_median(
+                    [p.days_after_parent for p in these if p.days_after_parent is not None]
+                ),
+                first=dates[0] if dates else None,
+                last=dates[-1] if dates else None,
             )
-        return out
+        )
+    return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from kg.api.records import Record
 from kg.errors import KGError
+from kg.store import shorten
 
 ROLES = ("any", "lead", "participant")
 
@@ -110,11 +111,11 @@ class Matrix:
             national = th.get("nationalOrdinal")
             out.append(
                 MatrixCell(
-                    type=self._short(type_iri),
-                    department=str(t.get("zh") or self._short(type_iri)),
+                    type=shorten(type_iri),
+                    department=str(t.get("zh") or shorten(type_iri)),
                     department_en=t.get("en"),
-                    theme=self._short(theme_iri),
-                    theme_label=str(th.get("label") or self._short(theme_iri)),
+                    theme=shorten(theme_iri),
+                    theme_label=str(th.get("label") or shorten(theme_iri)),
                     theme_label_en=th.get("label_en"),
                     national=None if national is None else int(national),
                     actions=actions,
@@ -165,11 +166,11 @@ class Matrix:
         )
         return [
             CellAction(
-                plan=self._short(r["plan"]),
+                plan=shorten(r["plan"]),
                 title=r.get("title"),
                 region=r.get("region"),
                 level=r.get("levelName"),
-                action=self._short(r["action"]),
+                action=shorten(r["action"]),
                 ordinal=r.get("ordinal"),
                 action_name=r.get("actionName"),
                 department=r.get("department"),

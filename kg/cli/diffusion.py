@@ -17,16 +17,13 @@ def add_parser(sub) -> None:
 
 
 def cmd_diffusion(args) -> int:
-    from kg.api.diffusion import national_doc_number
+    from kg.api.diffusion import in_province, level_lags, national_doc_number
 
     with open_graph(args) as pg:
-        plans = pg.diffusion(level=args.level, province=args.province)
-        levels = pg.diffusion_by_level(province=args.province)
-        national = next(
-            (p for p in pg.diffusion(level="national") if p.doc_number == national_doc_number()), None
-        )
-    if args.level:
-        levels = [lv for lv in levels if lv.level == args.level]
+        every = pg.diffusion()  # one query: the nation, the levels and the plans from it
+    national = next((p for p in every if p.doc_number == national_doc_number()), None)
+    plans = [p for p in every if args.level in (None, p.level) and in_province(p, args.province)]
+    levels = level_lags(plans)
     if args.json:
         doc = {
             "national": {"doc_number": national_doc_number(), "date": national.date if national else None},
