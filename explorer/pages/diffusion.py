@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -74,17 +72,17 @@ if not lags.empty:
     st.dataframe(lags, hide_index=True, width="stretch", key="diff_levels")
 
 st.subheader("Timeline · 时间线")
-lane_order = [helpers.level_label(k, lv) for lv in helpers.LEVELS]
+# one lane for every level of the choice, also those with no dated plan (their absence is the answer)
+lane_order = [helpers.level_label(k, lv) for lv in helpers.LEVELS if lv in set(view["level"])]
+lane_scale = alt.Scale(domain=lane_order)
 if dated.empty:
     st.info("No plan of this choice has a signing date.")
 else:
     points = dated.assign(
         lane=[helpers.level_label(k, lv) for lv in dated["level"]],
         when=pd.to_datetime(dated["date"]),
-        # a fixed offset within the lane per plan, so that plans signed on the same day stay apart
-        jitter=[zlib.crc32(p.encode()) % 1000 / 1000 for p in dated["plan"]],
     )
-    lane = alt.Y("lane:N", title=None, sort=lane_order, axis=alt.Axis(labelLimit=200))
+    lane = alt.Y("lane:N", title=None, scale=lane_scale, axis=alt.Axis(labelLimit=200))
     when = alt.X("when:T", title="signing date · 成文日期", axis=alt.Axis(format="%Y-%m"))
     if len(points) <= TIMELINE_MAX_PLANS:
         dots = (
@@ -93,7 +91,6 @@ else:
             .encode(
                 x=when,
                 y=lane,
-                yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1])),
                 color=alt.Color("lane:N", title="level · 层级", sort=lane_order),
                 tooltip=[
                     alt.Tooltip("region:N", title="地区"),
@@ -116,11 +113,11 @@ else:
             .encode(
                 x="parent_when:T",
                 x2="when:T",
-                y=alt.Y("parent_lane:N", sort=lane_order),
+                y=alt.Y("parent_lane:N", scale=lane_scale),
                 y2="lane:N",
             )
         )
-        chart = alt.layer(rules, dots).properties(height=90 * len(levels))
+        chart = alt.layer(rules, dots).properties(height=60 * len(lane_order) + 20)
         caption = (
             f"{len(points):,} plans as points, one lane per level; a grey line joins a plan to its "
             f"parent where both are dated ({len(links):,} links)."
@@ -146,7 +143,7 @@ else:
                     alt.Tooltip("median_days:Q", title="median days after national"),
                 ],
             )
-            .properties(height=90 * len(levels))
+            .properties(height=60 * len(lane_order) + 20)
         )
         caption = (
             f"{len(points):,} plans: each circle is one level's plans signed in one month (more than "

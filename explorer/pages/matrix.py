@@ -67,13 +67,13 @@ base = alt.Chart(shown).encode(
         "theme_label:N",
         title="action theme · 行动主题",
         sort=[theme_name[t] for t in theme_order],
-        axis=alt.Axis(labelAngle=-45, labelLimit=200),
+        axis=alt.Axis(labelAngle=-50, labelLimit=200, labelOverlap=False, orient="top"),
     ),
     y=alt.Y(
-        "department_label:N",
+        "department:N",  # Chinese only, so that the themes get the width; English in the tooltip
         title=None,
-        sort=[dept_name[t] for t in shown_types],
-        axis=alt.Axis(labelLimit=320),
+        sort=list(dict.fromkeys(shown["department"])),
+        axis=alt.Axis(labelLimit=200, labelOverlap=False),
     ),
 )
 heat = (
@@ -82,7 +82,7 @@ heat = (
         color=alt.Color("actions:Q", title="actions · 行动数", scale=alt.Scale(scheme="blues")),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
         tooltip=[
-            alt.Tooltip("department:N", title="部门"),
+            alt.Tooltip("department_label:N", title="部门"),
             alt.Tooltip("theme_label:N", title="主题"),
             alt.Tooltip("actions:Q", title="actions · 行动数"),
             alt.Tooltip("led:Q", title="led · 牵头"),
@@ -93,7 +93,9 @@ heat = (
 )
 numbers = base.mark_text(fontSize=10).encode(
     text="actions:Q",
-    color=alt.condition("datum.share_led >= 0.5", alt.value("#1a202c"), alt.value("#4a5568")),
+    color=alt.condition(
+        f"datum.actions > {0.55 * float(shown['actions'].max())}", alt.value("white"), alt.value("#1a202c")
+    ),
 )
 chart = alt.layer(heat, numbers).properties(height=alt.Step(22))
 event = st.altair_chart(chart, width="stretch", on_select="rerun", key="mx_heat")
