@@ -72,7 +72,11 @@ class Matrix:
         """(department type IRI, theme IRI, actions, of which led) for every non-empty cell, over the
         held plans of ``level`` (a level name) and ``plan`` (a plan's full IRI), counting the
         responsibilities of ``role`` (any, lead or participant). The one place the counts are read."""
-        res = self.named("matrix", level=level, plan=plan, role=None if role == "any" else role)
+        role_iri = None if role == "any" else role
+        if plan is not None:  # one plan's actions looked up directly (see matrix_plan.rq)
+            res = self.named("matrix_plan", plan=plan, level=level, role=role_iri)
+        else:
+            res = self.named("matrix", level=level, role=role_iri)
         return [(str(r["type"]), str(r["theme"]), int(r["actions"]), int(r["led"])) for r in _rows(res)]
 
     def _concepts(self, cls: str) -> dict[str, dict]:
