@@ -42,6 +42,9 @@ UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
 # Actions of one department listed at once on the Departments page (the national ranking's top
 # department has 100,000 at 10,000 plans).
 DEPARTMENT_LIST_LIMIT = 5_000
+# Dated plans the Diffusion timeline draws one by one, with their links; beyond, plans per month in
+# each lane (a browser drawing 10,000 points and their links stalls).
+DIFFUSION_MAX_POINTS = 1_500
 OVERVIEW_MAX_NODES = 400  # a hierarchical vis-network layout of thousands of plans stalls the browser
 
 BUILD_LOCK = threading.Lock()  # one build at a time in this process (first start, Add a plan)

@@ -179,6 +179,13 @@ def test_page_shows_lags_medians_and_undated_plans(diffusion_page):
     spec = json.loads(charts[0].proto.spec)
     marks = {layer["mark"]["type"] for layer in spec["layer"]}
     assert marks == {"circle", "rule"}  # plans as points, parent -> child links as rules
+    points = chart_data(charts[0], without="parent_lane")  # the points' data, not the links'
+    links = chart_data(charts[0], having="parent_lane")
+    # the one plan whose parent is dated: 健康中国行动（2019—2030年）, 15 days after 国发
+    assert list(zip(links["parent_date"], links["date"], strict=True)) == [("2019-06-24", "2019-07-09")]
+    assert sorted(zip(points["region"], points["days_after_national"], strict=True)) == sorted(
+        [("中国", 0), ("中国", 15), ("聊城市", 514), ("晋城市", 555)]
+    )
     assert any("4 plans as points" in str(c.value) for c in diffusion_page.caption)
 
 
@@ -189,3 +196,44 @@ def test_page_filters_by_province(diffusion_page):
     assert list(plans["region · 地区"]) == ["聊城市"]
     undated = frame(diffusion_page, "document · 文本")
     assert set(undated["region · 地区"]) == {"山东省", "淄博市"}
+
+
+def test_page_counts_plans_per_month_beyond_the_drawing_limit(built_store, monkeypatch):
+    """Beyond the limit the lanes show plans per month (the limit lowered to 3 so that the 4 dated
+    seed plans exceed it): 2019-06 and 2019-07 in the national lane, 2020-11 and 2020-12 in the city's."""
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.syspath_prepend(str(ROOT))
+    from explorer import helpers
+
+    monkeypatch.setattr(helpers, "DIFFUSION_MAX_POINTS", 3)
+    monkeypatch.setenv("KG_STORE", str(built_store))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("explorer/pages/diffusion.py").run()
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert spec["mark"]["type"] == "circle" and spec["encoding"]["size"]["field"] == "plans"
+    assert any(
+        "4 plans: each circle is one level's plans signed in one month" in str(c.value) for c in at.caption
+    )
+    months = chart_data(at.get("vega_lite_chart")[0])
+    assert [
+        (lane, str(m)[:7], n)
+        for lane, m, n in zip(months["lane"], months["month"], months["plans"], strict=True)
+    ] == [
+        ("国家 · National", "2019-06", 1),
+        ("国家 · National", "2019-07", 1),
+        ("市级 · City", "2020-11", 1),
+        ("市级 · City", "2020-12", 1),
+    ]
+
+
+def chart_data(element, *, having: str = "", without: str = "\0"):
+    """The rows an Altair chart on the page was given (Arrow IPC in the element's datasets): those
+    of the datasets with a column ``having`` and none ``without``."""
+    import pandas as pd
+    import pyarrow as pa
+
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in element.proto.datasets]
+    return pd.concat([f for f in frames if (not having or having in f.columns) and without not in f.columns])

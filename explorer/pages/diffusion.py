@@ -18,9 +18,7 @@ helpers.page_header(
 )
 k = helpers.key()
 
-# Beyond this many dated plans the timeline shows plans per month in each lane, not one point each
-# (a browser drawing 10,000 points and their links stalls).
-TIMELINE_MAX_PLANS = 1_500
+TIMELINE_MAX_PLANS = helpers.DIFFUSION_MAX_POINTS
 
 every = helpers.diffusion(k)
 if not every:

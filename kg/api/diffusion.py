@@ -101,6 +101,12 @@ def _median(values: list[int]) -> float | None:
 class Diffusion:
     """How fast the policy travelled down the levels (``diffusion``, ``diffusion_by_level``)."""
 
+    def _diffusion_rows(self) -> list[dict]:
+        """Every plan as plain text: plan, level (IRI), held, date, title, docNumber, region,
+        province, parent (IRI). The one place they are read, so that a precomputed table can
+        stand in for the query."""
+        return _plain_rows(self.store.query_raw(load_query("diffusion")))
+
     def diffusion(
         self, *, level: str | None = None, province: str | None = None, held: bool | None = None
     ) -> list[PlanLag]:
@@ -114,7 +120,7 @@ class Diffusion:
         if level is not None and level not in LEVELS:
             raise KGError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
         level_of = {str(iri): name for name, iri in LEVEL_CONCEPTS.items()}
-        rows = _plain_rows(self.store.query_raw(load_query("diffusion")))
+        rows = self._diffusion_rows()
         by_plan: dict[str, dict] = {}
         for r in rows:
             r["date"] = _iso(r.get("date"))
