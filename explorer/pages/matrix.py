@@ -153,8 +153,8 @@ theme = c2.selectbox("Theme · 主题", themes_of, format_func=lambda t: theme_n
 one = cells[(cells["type"] == department) & (cells["theme"] == theme)].iloc[0]
 acts = helpers.matrix_cell(k, department, theme, level, plan, role)
 st.caption(
-    f"{dept_name[department]} × {theme_name[theme]}: {int(one['actions'])} actions, "
-    f"{int(one['led'])} led ({float(one['share_led']):.0%}); one row per department as written."
+    f"{dept_name[department]} × {theme_name[theme]}: {int(one['actions']):,} actions, "
+    f"{int(one['led']):,} led ({float(one['share_led']):.0%}); one row per department as written."
 )
 out = acts.assign(role=[helpers.role_label(k, r) for r in acts["role"]])[
     ["region", "title", "ordinal", "action_name", "department", "role", "source"]
