@@ -13,6 +13,29 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def top_left_cell(chart) -> tuple[float, float]:
+    """The page coordinates of a point inside the heatmap's top-left cell: the leftmost column of
+    dark blue pixels (cells with most actions; the legend's gradient is on the right), its top."""
+    import io
+
+    from PIL import Image
+
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    img = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    scale = img.width / box["width"]
+    dark = [
+        (x, y)
+        for y in range(img.height)
+        for x in range(int(img.width * 0.7))
+        if (lambda r, g, b: r < 60 and g < 110 and b > 100)(*img.getpixel((x, y)))
+    ]
+    assert dark, "no dark cell in the heatmap"
+    left = min(x for x, _ in dark)
+    top = min(y for x, y in dark if x <= left + 4)
+    return box["x"] + (left + 6) / scale, box["y"] + (top + 6) / scale
+
+
 def test_diffusion_and_matrix_in_the_browser(built_store):
     requests: list[str] = []
     with serve(built_store, OUT / "server-analyses.log") as (url, _):
@@ -37,5 +60,13 @@ def test_diffusion_and_matrix_in_the_browser(built_store):
             settle(page)
             page.locator('[data-testid="stMain"]').evaluate("m => m.scrollTo(0, 0)")
             screenshot(page, "matrix")
+
+            # a click on the heatmap's top-left cell (卫生健康委员会 × 健康知识普及行动) chooses that cell
+            x, y = top_left_cell(page.locator('[data-testid="stVegaLiteChart"]').first)
+            page.mouse.click(x, y)
+            settle(page)
+            assert shows(
+                page, "卫生健康委员会 · Health Commission × 健康知识普及行动: 4 actions, 4 led (100%)"
+            )
     outside = [u for u in requests if not u.startswith(("http://127.0.0.1", "data:", "blob:", "about:"))]
     assert not outside, f"the app asked the network for {sorted(set(outside))[:10]}"
