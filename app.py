@@ -46,6 +46,15 @@ PAGES = [
         icon=":material/monitoring:",
         url_path="indicators",
     ),
+    st.Page(
+        "explorer/pages/diffusion.py",
+        title="Diffusion · 扩散",
+        icon=":material/schedule:",
+        url_path="diffusion",
+    ),
+    st.Page(
+        "explorer/pages/matrix.py", title="Matrix · 职责矩阵", icon=":material/grid_on:", url_path="matrix"
+    ),
     st.Page("explorer/pages/network.py", title="Network · 网络", icon=":material/hub:", url_path="network"),
     st.Page("explorer/pages/sparql.py", title="SPARQL", icon=":material/code:", url_path="sparql"),
     st.Page(

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from kg.api.analyses import Analyses
 from kg.api.bindings import bind
+from kg.api.diffusion import Diffusion
+from kg.api.matrix import Matrix
 from kg.api.records import Record
 from kg.errors import KGError, ValidationError
 from kg.queries import load_query
@@ -38,7 +40,7 @@ class Conformance(Record):
     report: str
 
 
-class PolicyGraph(Analyses):
+class PolicyGraph(Analyses, Diffusion, Matrix):
     """The knowledge graph behind a store: named queries, analyses, network projections."""
 
     def __init__(self, store: Store, *, spec: str | None = None):
