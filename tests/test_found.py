@@ -179,3 +179,15 @@ def test_every_real_set_builds_into_a_valid_graph(tmp_path, capsys):
         "holdout2": ["d04_qingtongguan_weishengzhen.txt"],
         "holdout3": ["e11_xxzhen_jiankang_xiangzhen.txt", "e12_guangwumen_jiedao_chuangwei.txt"],
     }
+
+
+def test_a_title_below_a_table_of_contents_and_a_redacted_place():
+    # 目录/提纲:…… 一、指导思想 … （八）镇辖各村卫生 … then the title, its place redacted by the site (***镇)
+    m = extract_file(FIXTURES / "holdout2" / "d04_qingtongguan_weishengzhen.txt").meta
+    assert (m.title, m.provenance_of("title")) == ("***镇创建市级卫生镇工作实施方案", "heading")
+
+
+def test_a_government_doc_number_without_fa_names_the_government_as_issuer():
+    # 新政〔2018〕14号 is the 新郑市人民政府's number; the page's own publisher field held a spam name
+    m = extract_file(FIXTURES / "holdout3" / "e09_xinzheng_huanjing_weisheng.txt").meta
+    assert (m.issuer, m.issuer_inferred, m.provenance_of("issuer")) == ("新郑市人民政府", True, "doc_number")

@@ -212,6 +212,7 @@ def strip_page(lines: list[str]) -> Page:
         if not line:
             continue
         head = seen_text < _HEAD_LINES
+
         if not head and pending_label is None:
             # Below the page's head only footers, running headers and page numbers remain to drop.
             if (

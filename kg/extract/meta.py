@@ -17,7 +17,7 @@ from kg.extract.regions import issuer_region, region_level, region_province, res
 from kg.extract.sitemeta import SiteMeta
 from kg.link.regions import province_mentions
 from kg.records import PlanMeta
-from kg.text import HEADING_RE, collapse_spaces
+from kg.text import HEADING_RE, ITEM_RE, collapse_spaces
 
 __all__ = ["DOC_NUMBER", "extract_meta", "find_doc_numbers", "normalize_doc_number"]
 
@@ -42,10 +42,29 @@ _TITLE_END = re.compile(
 _HEADER_LINES = 12
 
 
+_CONTENTS_LINES = 40
+_TITLE_LINE = re.compile(r"(?:实施意见|实施方案|行动方案|工作方案|方案|意见|规划|计划|纲要|办法|要点|通知)$")
+
+
+def _after_contents(lines: list[str]) -> list[str]:
+    """The lines from a title that follows a table of contents (一、指导思想 / （一）… / … then
+    ***镇创建市级卫生镇工作实施方案): the heading is below the headings the contents list."""
+    listed = 0
+    for i, raw in enumerate(lines[:_CONTENTS_LINES]):
+        line = raw.strip()
+        if not line:
+            continue
+        if len(line) <= 40 and "。" not in line and (HEADING_RE.match(line) or ITEM_RE.match(line)):
+            listed += 1
+            continue
+        return lines[i:] if listed >= 3 and _TITLE_LINE.search(line) else lines
+    return lines
+
+
 def _header(lines: list[str]) -> list[str]:
     """The heading lines before the body; a line holding heading and body is cut where the body starts."""
     header: list[str] = []
-    for raw in lines:
+    for raw in _after_contents(lines):
         line = collapse_spaces(raw)
         if not line:
             continue
@@ -330,7 +349,7 @@ def extract_meta(
         if region and issuer:
             prov["region"] = "inferred"
     issuer_inferred = False
-    if issuer is None and region and doc_number and re.search(r"政(?:办)?[发字函]", doc_number):
+    if issuer is None and region and doc_number and re.search(r"政(?:办)?(?:[发字函]|〔)", doc_number):
         issuer = region + ("人民政府办公室" if "政办" in doc_number else "人民政府")
         issuer_inferred = True
         prov["issuer"] = "doc_number"
