@@ -223,6 +223,16 @@ def _healthy_x(title: str, text: str) -> str | None:
 _PURPOSE = re.compile(r"(?:推进|实施|建设|开展|深化|加快)健康([\u4e00-\u9fff]{2,4}?)(?:行动|建设|城市)")
 
 
+# Words with 乡, 镇 or 街道 in them that name no township (健康乡镇, 城乡, 乡村振兴, 卫生镇).
+_NOT_TOWNSHIP = re.compile(r"乡镇|城镇|村镇|集镇|城乡|乡村|乡风|卫生[镇乡]|健康[镇乡]|[重名小]镇|街道办事处")
+_TOWNSHIP = re.compile(r"[\u4e00-\u9fffA-Za-z*×]{2}(?:街道|镇|乡)")
+
+
+def _title_township(title: str) -> str | None:
+    """'township' for a title naming a township it does not say (XX镇, 广武门街道), else None."""
+    return "township" if _TOWNSHIP.search(_NOT_TOWNSHIP.sub("，", title)) else None
+
+
 def _purpose_region(opening: str, text: str) -> str | None:
     """The place of the plan's own purpose, outside any cited title (…，推进健康桐乡行动，根据《…》)."""
     for m in _PURPOSE.finditer(opening):
@@ -356,6 +366,8 @@ def extract_meta(
     level = "national" if national else region_level(region)
     if level:
         prov["level"] = "inferred" if prov.get("region") == "inferred" else (prov.get("region") or "inferred")
+    elif region is None and (level := _title_township(plan_title or title or "")):
+        prov["level"] = "title"  # 关于XX镇开展…的方案: a township's, its name not written
     province = (
         None if level == "national" else (region_province(region, text) or province_mentions(text, region))
     )
