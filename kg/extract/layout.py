@@ -92,6 +92,10 @@ _SITE_NAME = re.compile(
     r"|^(?:部门|政府|政策|规范性|其他|最新|重要|市政府|省政府|县政府|区政府)?文件$|^(?:通知公告|政策法规|公告公示|政策文件库)$"
     # a menu entry (• 党建之窗>)
     r"|^[•·]?\s*[\u4e00-\u9fff]{2,8}\s*[>›»]$"
+    # an encyclopedia's section headings, alone or as its contents (基本介绍 / 全文,政策解读,)
+    r"|^(?:(?:基本介绍|基本信息|全文|文件全文|政策解读|内容简介|相关信息|参考资料)\s*[,，、]?\s*)+$"
+    # and its lead: <title>.是<issuer><date>发布的档案.
+    r"|^.{6,120}?[.。]?是[\u4e00-\u9fff]{2,40}?\d{4}年\d{1,2}月\d{1,2}日(?:发布|印发|颁布)的[\u4e00-\u9fff]{2,8}[.。]?$"
 )
 # Pages of document-sales sites around a plan: their prompts (sure signs anywhere in the page's head,
 # even in a sentence), their form fields (short lines only) and the file's name (关于….docx).

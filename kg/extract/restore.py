@@ -120,10 +120,15 @@ _ISSUER_TAILS = ("人民政府办公室", "人民政府办公厅", "人民政府
 _ISSUER_BEFORE_DATE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}(?:{'|'.join(_ISSUER_TAILS)}))$")
 
 
+_DATE_IN_PROSE = ("发布的", "印发的", "颁布的", "起施行", "起实施")
+
+
 def _split_signatures(line: str) -> list[str]:
     """…全面实现。晋城市人民政府2020年12月30日（此件公开发布）附件… -> the signature on a line of its own."""
     out, pos = [], 0
     for d in DATE.finditer(line):
+        if line.startswith(_DATE_IN_PROSE, d.end()):
+            continue  # …是长春市人民政府2021年4月6日发布的: a sentence tells the date, no one signs
         before = line[max(pos, d.start() - 45) : d.start()]
         stripped = before.rstrip()
         signed = _ISSUER_BEFORE_DATE.search(stripped) if stripped.endswith(_ISSUER_TAILS) else None
