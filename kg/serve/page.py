@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import re
 from pathlib import Path
 
 from kg.serve.formats import parse_accept
@@ -34,14 +35,31 @@ def static(path: str) -> tuple[bytes, str]:
     return target.read_bytes(), TYPES.get(target.suffix, "application/octet-stream") + "; charset=utf-8"
 
 
+START = "SELECT ?plan ?title WHERE {\n  ?plan a hc:Plan ; hc:held true ; eli:title ?title\n}\nLIMIT 100\n"
+
+
+def declared_text(sparql: str) -> str:
+    """The query with a PREFIX line for each known prefix it uses (YASQE and other clients need them;
+    this server would add them itself)."""
+    from kg.rdf import PREFIXES
+    from kg.store import code_only
+
+    code = code_only(sparql)
+    used = [p for p in PREFIXES if re.search(rf"(?<![\w.-]){re.escape(p)}:", code)]
+    declared = {m.group(1) for m in re.finditer(r"(?i)PREFIX\s+([\w.-]*):", code)}
+    lines = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in used if p not in declared]
+    return "\n".join(lines + [sparql.strip()]) + "\n"
+
+
 def config(endpoint: str) -> dict:
     from kg.queries import list_queries
     from kg.rdf import PREFIXES
 
     tabs = [
-        {"name": name, "query": path.read_text(encoding="utf-8")} for name, path in list_queries().items()
+        {"name": name, "query": declared_text(path.read_text(encoding="utf-8"))}
+        for name, path in list_queries().items()
     ]
-    return {"endpoint": endpoint, "prefixes": dict(PREFIXES), "tabs": tabs}
+    return {"endpoint": endpoint, "prefixes": dict(PREFIXES), "start": declared_text(START), "tabs": tabs}
 
 
 def html(endpoint: str) -> bytes:
