@@ -225,3 +225,31 @@ def test_errors_are_clear(endpoint):
     assert status == 415
     status, body, _ = get(endpoint, TITLES, format="turtle")
     assert status == 406 and b"json" in body
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT ?s WHERE { ?s ?p ?o }", "SELECT ?s FROM <urn:a> FROM NAMED <urn:b> WHERE { ?s ?p ?o }"),
+        ("ASK { ?s ?p ?o }", "ASK FROM <urn:a> FROM NAMED <urn:b> { ?s ?p ?o }"),
+        (
+            "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+            "CONSTRUCT { ?s ?p ?o } FROM <urn:a> FROM NAMED <urn:b> WHERE { ?s ?p ?o }",
+        ),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT FROM <urn:a> FROM NAMED <urn:b> WHERE { ?s ?p ?o }"),
+        (  # the query's own dataset gives way to the protocol's
+            "SELECT * FROM <urn:x> FROM NAMED hc:y WHERE { ?s ?p ?o }",
+            "SELECT * FROM <urn:a> FROM NAMED <urn:b> WHERE { ?s ?p ?o }",
+        ),
+        (  # a variable, a string and a comment that say FROM are not clauses
+            "SELECT ?from WHERE { ?from ?p 'FROM <urn:x>' } # FROM <urn:y>",
+            "SELECT ?from FROM <urn:a> FROM NAMED <urn:b> WHERE { ?from ?p 'FROM <urn:x>' } # FROM <urn:y>",
+        ),
+    ],
+)
+def test_with_dataset_places_the_clauses(query, expected):
+    from kg.store import has_dataset_clause, with_dataset
+
+    out = with_dataset(query, ["urn:a"], ["urn:b"])
+    assert " ".join(out.split()) == expected
+    assert has_dataset_clause(out) and not has_dataset_clause("SELECT ?from WHERE { ?from ?p 'FROM' }")

@@ -2,7 +2,8 @@
 the dataset: its triples, its classes, and each named graph with its triples.
 
 Served at the endpoint's URL when a request carries no query. The counts come from the store once
-(the server is read-only, so they hold while it runs), through the same bounded path as any query.
+(the server is read-only, so they hold while it runs), through the same bounded path as any query;
+on the 10,000-plan store that first answer took 35 s on a loaded machine, later ones are cached.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Description:
         self.endpoint = endpoint
         self.timeout = timeout
         self._graph: Graph | None = None
+        self._bytes: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
     def graph(self) -> Graph:
@@ -47,6 +49,15 @@ class Description:
             if self._graph is None:
                 self._graph = self._build()
             return self._graph
+
+    def serialised(self, rdflib_format: str) -> bytes:
+        """The description in one of rdflib's formats, written once (10,000 plans: 1.9 MB of Turtle,
+        seconds to write)."""
+        graph = self.graph()
+        with self._lock:
+            if rdflib_format not in self._bytes:
+                self._bytes[rdflib_format] = graph.serialize(format=rdflib_format, encoding="utf-8")
+            return self._bytes[rdflib_format]
 
     def _count(self, name: str):
         from kg.queries import store_query

@@ -44,7 +44,7 @@ class Server(ThreadingHTTPServer):
         self.log = log
         host, port = self.server_address[:2]
         self.endpoint = f"http://{host}:{port}/query"
-        self.description = Description(store_spec, self.endpoint, timeout=max(60.0, limits.timeout))
+        self.description = Description(store_spec, self.endpoint, timeout=max(300.0, limits.timeout))
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -188,11 +188,10 @@ class Handler(BaseHTTPRequestHandler):
         except formats.NotAcceptable as e:
             return self._error(HTTPStatus.NOT_ACCEPTABLE, str(e))
         try:
-            g = self.server.description.graph()
+            body = self.server.description.serialised(name)  # the short names are rdflib's formats
         except QueryError as e:
             return self._error(HTTPStatus.SERVICE_UNAVAILABLE, f"service description unavailable: {e}")
-        fmt = {"turtle": "turtle", "nt": "nt", "xml": "xml", "json-ld": "json-ld"}[name]
-        self._reply(HTTPStatus.OK, g.serialize(format=fmt, encoding="utf-8"), f"{media}; charset=utf-8")
+        self._reply(HTTPStatus.OK, body, f"{media}; charset=utf-8")
 
     def _canned(self, path: str, url_query: str) -> None:
         name, ext = canned.parse_path(path)
