@@ -47,6 +47,15 @@ PAGES = [
         url_path="indicators",
     ),
     st.Page(
+        "explorer/pages/diffusion.py",
+        title="Diffusion · 扩散",
+        icon=":material/schedule:",
+        url_path="diffusion",
+    ),
+    st.Page(
+        "explorer/pages/matrix.py", title="Matrix · 职责矩阵", icon=":material/grid_on:", url_path="matrix"
+    ),
+    st.Page(
         "explorer/pages/compare.py",
         title="Compare · 对比",
         icon=":material/compare_arrows:",

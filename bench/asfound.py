@@ -12,8 +12,8 @@ Every class is a pure function ``(text, gold, rng) -> (text, gold)`` (see ``CLAS
 block), ``gazette`` (masthead, running headers, page numbers), ``notice`` (the plan inside a 印发
 notice), ``oneline`` (line breaks lost), ``wrapped`` (hard-wrapped lines), ``letterspaced``
 (letter-spaced, split header; 文号 and date in other forms), ``numbering`` (actions numbered in
-another style), ``departments`` (department clauses and annex tables in other forms) and
-``combined`` (two or three of them at once).
+another style), ``departments`` (department clauses and annex tables in other forms), ``combined`` (two or three
+of them at once) and ``traditional`` (an encyclopedia's page in traditional characters).
 
 Every gold string (plan title, 文号, issuer, cite titles, action names, departments, department
 texts, target texts) occurs in the new text once whitespace is removed: :func:`missing_gold_strings`
@@ -32,6 +32,9 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+from kg.extract.script import to_simplified  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 _WS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
@@ -71,7 +74,7 @@ def gold_strings(gold: dict) -> list[tuple[str, str]]:
 
 def missing_gold_strings(text: str, gold: dict) -> list[str]:
     """The gold strings that do not occur in the text once whitespace is removed (cite 文号 also NFKC)."""
-    flat = squeeze(text)
+    flat = squeeze(to_simplified(text))  # a page in traditional characters is read in simplified ones
     flat_nfkc = unicodedata.normalize("NFKC", flat)
     missing = []
     for kind, s in gold_strings(gold):
@@ -760,6 +763,40 @@ COMBINATIONS = (
 )
 
 
+def traditional(text: str, gold: dict, rng: random.Random) -> tuple[str, dict]:
+    """An encyclopedia's page of the plan in traditional characters (a Taiwan wiki): its title, a
+    lead (…是长春市人民政府2021年4月6日发布的文件), an infobox (中文名 / 颁布时间 / 发布单位 / 发文字号),
+    its contents line, then the text. The gold stays simplified: the extractor reads it so."""
+    from opencc import OpenCC
+
+    p, gold = gold["plan"], copy.deepcopy(gold)
+    title, issuer, doc = squeeze(p["title"]), p.get("issuer"), p.get("doc_number_raw") or p.get("doc_number")
+    signed = _date(p.get("date"))
+    head = [title, ""]
+    if issuer and signed:
+        kind = rng.choice(["文件", "档案", "通知"])
+        head += [f"{title}.是{issuer}{date_forms(signed)['cn']}发布的{kind}.", ""]
+    box = [("中文名", title)]
+    if signed:
+        box.append(("颁布时间", date_forms(signed)["cn"]))
+        gold["plan"]["date_published"] = signed.isoformat()
+    if issuer:
+        box.append(("发布单位", issuer))
+    if doc:
+        box.append(("发文字号", doc))
+    head += [
+        "基本介绍",
+        "",
+        *(f"  • {k}:{v}" for k, v in box),
+        rng.choice(["全文,政策解读,", "全文,"]),
+        "",
+        "全文",
+        "",
+    ]
+    page = "\n".join([*head, text.strip("\n")]) + "\n"
+    return OpenCC("s2t").convert(page), gold
+
+
 def combined(text: str, gold: dict, rng: random.Random) -> tuple[str, dict]:
     """Two or three of the other classes at once (one of ``COMBINATIONS``), applied in that order."""
     names = pick(COMBINATIONS, gold, rng)
@@ -782,6 +819,7 @@ CLASSES: dict[str, Transform] = {
     "numbering": numbering,
     "departments": departments,
     "combined": combined,
+    "traditional": traditional,
 }
 
 

@@ -44,6 +44,9 @@ UPLOAD_LIMIT = 5 * 1024 * 1024  # bytes, for "Add a plan"
 # Actions of one department listed at once on the Departments page (the national ranking's top
 # department has 100,000 at 10,000 plans).
 DEPARTMENT_LIST_LIMIT = 5_000
+# Dated plans the Diffusion timeline draws one by one, with their links; beyond, plans per month in
+# each lane (a browser drawing 10,000 points and their links stalls).
+DIFFUSION_MAX_POINTS = 1_500
 OVERVIEW_MAX_NODES = 400  # a hierarchical vis-network layout of thousands of plans stalls the browser
 
 BUILD_LOCK = threading.Lock()  # one build at a time in this process (first start, Add a plan)
@@ -411,6 +414,34 @@ def show_html_network(html_text: str, height: str | int = "650px") -> None:
     m = re.match(r"\s*(\d+)", str(height))
     px = height if isinstance(height, int) else int(m.group(1)) if m else 650
     st.iframe(html_text, height=px + 30)
+
+
+# --------------------------------------------------------------------------- diffusion and matrix
+
+
+@stored
+def diffusion(k) -> list:
+    """Every plan of the cascade with its signing date and its lags (kg.api.diffusion.PlanLag)."""
+    return graph(k).diffusion()
+
+
+@stored
+def matrix(k, level: str | None, plan: str | None, role: str):
+    """The department type × theme cells (kg.api.matrix.MatrixCell) for this level, plan and role."""
+    from kg.api import frame
+    from kg.api.matrix import MatrixCell
+
+    return frame(graph(k).matrix(level=level, plan=plan, role=role), MatrixCell)
+
+
+@stored
+def matrix_cell(k, type_iri: str, theme_iri: str, level: str | None, plan: str | None, role: str):
+    """The actions of one matrix cell with their source sentences (kg.api.matrix.CellAction)."""
+    from kg.api import frame
+    from kg.api.matrix import CellAction
+
+    found = graph(k).matrix_cell(department_type=type_iri, theme=theme_iri, level=level, plan=plan, role=role)
+    return frame(found, CellAction)
 
 
 # --------------------------------------------------------------------------- plan against plan

@@ -23,6 +23,8 @@ from pathlib import Path
 from kg.api.analyses import Analyses
 from kg.api.bindings import bind
 from kg.api.comparisons import Comparisons
+from kg.api.diffusion import Diffusion
+from kg.api.matrix import Matrix
 from kg.api.records import Record
 from kg.errors import KGError, ValidationError
 from kg.queries import load_query
@@ -39,7 +41,7 @@ class Conformance(Record):
     report: str
 
 
-class PolicyGraph(Analyses, Comparisons):
+class PolicyGraph(Analyses, Comparisons, Diffusion, Matrix):
     """The knowledge graph behind a store: named queries, analyses, network projections."""
 
     def __init__(self, store: Store, *, spec: str | None = None):

@@ -160,7 +160,8 @@ def collapse_spaces(text: str) -> str:
     return text.strip()
 
 
-_MARKDOWN = re.compile(r"\*\*|__|^#{1,6}\s*|^\s*[-*]\s+(?=附件)", re.M)
+# (?<!\*)…(?!\*): a run of three or more (***镇, a site's redaction of a name) is text, not bold.
+_MARKDOWN = re.compile(r"(?<!\*)\*\*(?!\*)|__|^#{1,6}\s*|^\s*[-*]\s+(?=附件)", re.M)
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
 
 

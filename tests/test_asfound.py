@@ -16,6 +16,7 @@ import pytest
 
 from bench import asfound
 from kg import evaluate
+from kg.extract import extract_text
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "asfound"
@@ -51,7 +52,7 @@ def of_class(docs: dict, name: str) -> dict[str, tuple[str, dict]]:
 
 
 def test_every_seed_and_class_is_written_except_departments_of_the_seed_without_any(docs):
-    assert len(docs) == 49
+    assert len(docs) == 54
     for name in asfound.CLASSES:
         expected = 4 if name == "departments" else 5
         assert len(of_class(docs, name)) == expected, name
@@ -98,7 +99,7 @@ def test_fixtures_equal_a_fresh_generation(tmp_path):
         text=True,
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == f"wrote 49 documents to {out}"
+    assert run.stdout.strip() == f"wrote 54 documents to {out}"
     fresh = sorted(p.name for p in out.iterdir())
     committed = sorted(p.name for p in FIXTURES.iterdir() if p.suffix in (".txt", ".json"))
     assert committed == fresh
@@ -315,7 +316,7 @@ def below_bars(scores: dict, refused: int) -> list[str]:
 
 
 def test_the_set_is_scored_as_a_whole_and_per_class(report):
-    assert len(report["documents"]) == 49
+    assert len(report["documents"]) == 54
     assert sorted(report["by_class"]) == sorted(asfound.CLASSES)
     assert report["by_class"]["departments"]["documents"] == 5  # 4 of its own and 004's combined one
     assert report["by_class"]["combined"]["documents"] == 5
@@ -335,3 +336,22 @@ def test_extractor_meets_the_bars_in_every_class(report, name):
     scores = report["by_class"][name]
     low = below_bars(scores, scores["refused"])
     assert [x for x in low if (name, x.split()[0]) not in CLASS_EXCEPTIONS] == []
+
+
+def test_a_page_in_traditional_characters_is_read_in_simplified_ones(docs):
+    text, gold = docs["002_c95cd58d6fdbfc49__traditional"]
+    assert "聊城市人民政府關於" in text  # 聊城's plan on an encyclopedia page, in traditional characters
+    record = extract_text(text, "traditional.txt")
+    m = record.meta
+    assert (m.title, m.doc_number, m.issuer, m.region, m.date) == (
+        gold["plan"]["title"],
+        gold["plan"]["doc_number"],
+        gold["plan"]["issuer"],
+        "聊城市",
+        "2020-11-19",
+    )
+    assert m.date_published == "2020-11-19"  # the infobox's 颁布时间
+    assert record.warnings == (
+        "written in traditional characters: read, quoted and named in simplified ones",
+    )
+    assert [a.name for a in record.actions] == [a["name"] for a in gold["actions"]]

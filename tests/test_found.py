@@ -5,13 +5,14 @@ line breaks, damaged dates and 文号, issuers written without their place."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from kg import evaluate
 from kg.errors import ExtractionError
-from kg.extract import extract_file
+from kg.extract import extract_file, extract_text
 from kg.records import to_gold_json
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -78,6 +79,26 @@ def test_gazette_masthead_and_notice(records):
     assert [a.name for a in records["b12_qiannan"].actions] == ["实施健康知识普及行动"]
     # the plan the notice sends is the document itself, not one it cites
     assert "健康黔南行动实施方案" not in {c.title for c in records["b12_qiannan"].cites}
+
+
+def test_a_colophon_between_the_notice_and_its_plan_is_not_the_plans_heading(records):
+    # a PDF's text: …2019 年5月23 日 抄送:区委各部门… 海口市秀英区健康促进委员会 2019 年5月23 日印发 秀英区 2019 年…
+    m = records["b06_xiuying"].meta
+    assert m.plan_title == "秀英区2019年健康促进与教育工作实施方案"
+    assert (m.title, m.issuer) == (
+        "海口市秀英区健康促进委员会关于印发《秀英区2019年健康促进与教育工作实施方案》的通知",
+        "海口市秀英区健康促进委员会",
+    )
+
+
+def test_a_colophon_is_nobodys_assignment():
+    # the seed 晋城's colophon (抄送：市委各部门，市人大常委会…) follows its last action's department clause
+    text = (FIXTURES / "asfound" / "000_118f31c14681ba11__combined.txt").read_text(encoding="utf-8")
+    last = extract_text(text, "combined.txt").actions[-1]
+    assert [a.department for a in last.assignments if a.role == "lead"] == ["市卫健委", "市大数据局"]
+    assert not [
+        a.department for a in last.assignments if re.search("抄送|人大|政协|法院|新闻单位", a.department)
+    ]
 
 
 def test_metadata_block_keeps_the_signing_date_apart_from_the_publication_date(records):
@@ -152,9 +173,38 @@ def test_every_real_set_builds_into_a_valid_graph(tmp_path, capsys):
         )
         assert main(["validate", "--store", str(store)]) == 0
         capsys.readouterr()
-    assert built == {
-        "real": [],
-        "holdout": [],
-        "holdout2": ["d04_qingtongguan_weishengzhen.txt"],
-        "holdout3": ["e11_xxzhen_jiankang_xiangzhen.txt", "e12_guangwumen_jiedao_chuangwei.txt"],
-    }
+    # (the township plans whose place is not written, 关于XX镇… / ***镇…, join by their title's level)
+    assert built == {"real": [], "holdout": [], "holdout2": [], "holdout3": []}
+
+
+def test_a_title_below_a_table_of_contents_and_a_redacted_place():
+    # 目录/提纲:…… 一、指导思想 … （八）镇辖各村卫生 … then the title, its place redacted by the site (***镇)
+    m = extract_file(FIXTURES / "holdout2" / "d04_qingtongguan_weishengzhen.txt").meta
+    assert (m.title, m.provenance_of("title")) == ("***镇创建市级卫生镇工作实施方案", "heading")
+
+
+def test_a_government_doc_number_without_fa_names_the_government_as_issuer():
+    # 新政〔2018〕14号 is the 新郑市人民政府's number; the page's own publisher field held a spam name
+    m = extract_file(FIXTURES / "holdout3" / "e09_xinzheng_huanjing_weisheng.txt").meta
+    assert (m.issuer, m.issuer_inferred, m.provenance_of("issuer")) == ("新郑市人民政府", True, "doc_number")
+
+
+@pytest.mark.parametrize(
+    ("folder", "stem"),
+    [
+        ("holdout3", "e11_xxzhen_jiankang_xiangzhen"),  # 关于XX镇开展健康乡镇建设的方案
+        ("holdout3", "e12_guangwumen_jiedao_chuangwei"),  # 国家卫生城市评审标准广武门街道工作方案
+        ("holdout2", "d04_qingtongguan_weishengzhen"),  # ***镇创建市级卫生镇工作实施方案
+    ],
+)
+def test_a_title_naming_a_township_gives_the_level(folder, stem):
+    m = extract_file(FIXTURES / folder / f"{stem}.txt").meta
+    assert (m.level, m.provenance_of("level")) == ("township", "title")
+
+
+def test_words_with_township_characters_are_no_township():
+    from kg.extract.meta import _title_township
+
+    assert _title_township("关于推进健康乡镇建设的实施方案") is None
+    assert _title_township("关于实施乡村振兴战略推进城乡环境卫生整治的意见") is None
+    assert _title_township("关于XX镇开展健康乡镇建设的方案") == "township"

@@ -9,6 +9,8 @@
     kg top-departments [--level L] [--plan P] [--role lead|any|participant] [--limit N] [--json]
     kg trace PLACE ACTION [--json]
     kg hierarchy | kg coverage | kg targets INDICATOR   [--json]
+    kg diffusion [--level L] [--province P] [--json]
+    kg matrix [--level L] [--plan P] [--role R] [--department D --theme T] [--json]
     kg serve [--host 127.0.0.1] [--port 7878] [--timeout S] [--limit ROWS] [--store PATH]
 
 ``--store`` takes a folder (default ``$KG_STORE`` or ``data/store``) or ``memory`` (the corpus in

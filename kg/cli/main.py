@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from kg.cli import diffusion, matrix
 from kg.cli.analyses import cmd_coverage, cmd_hierarchy, cmd_targets, cmd_top_departments, cmd_trace
 from kg.cli.common import (
     PROG,
@@ -138,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     store_arg(p)
 
+    diffusion.add_parser(sub)
+    matrix.add_parser(sub)
+
     p = sub.add_parser("serve", help="serve the built graph as a read-only SPARQL endpoint")
     p.add_argument(
         "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)"
@@ -178,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             "targets": cmd_targets,
             "compare": cmd_compare,
             "serve": cmd_serve,
+            "diffusion": diffusion.cmd_diffusion,
+            "matrix": matrix.cmd_matrix,
         }[args.command](args)
     except KGError as e:
         print(f"{PROG}: error: {one_line(str(e))}", file=sys.stderr)

@@ -92,6 +92,10 @@ _SITE_NAME = re.compile(
     r"|^(?:部门|政府|政策|规范性|其他|最新|重要|市政府|省政府|县政府|区政府)?文件$|^(?:通知公告|政策法规|公告公示|政策文件库)$"
     # a menu entry (• 党建之窗>)
     r"|^[•·]?\s*[\u4e00-\u9fff]{2,8}\s*[>›»]$"
+    # an encyclopedia's section headings, alone or as its contents (基本介绍 / 全文,政策解读,)
+    r"|^(?:(?:基本介绍|基本信息|全文|文件全文|政策解读|内容简介|相关信息|参考资料)\s*[,，、]?\s*)+$"
+    # and its lead: <title>.是<issuer><date>发布的档案.
+    r"|^.{6,120}?[.。]?是[\u4e00-\u9fff]{2,40}?\d{4}年\d{1,2}月\d{1,2}日(?:发布|印发|颁布)的[\u4e00-\u9fff]{2,8}[.。]?$"
 )
 # Pages of document-sales sites around a plan: their prompts (sure signs anywhere in the page's head,
 # even in a sentence), their form fields (short lines only) and the file's name (关于….docx).
@@ -107,6 +111,11 @@ _FILE_NAME = re.compile(r"^(?P<name>.{4,80}?)\.(?:docx?|pdf|wps|txt|xlsx?)(?:VIP
 _TAB_SUFFIX = re.compile(
     r"\s*(?:_|\s-\s|——|｜)\s*[\u4e00-\u9fff]{2,20}(?:人民政府|政府|门户网站|政府网|网站|网)\s*$"
 )
+
+
+# A printed document's colophon (版记): who it is copied to, who printed it when. Between a notice and
+# the plan it sends, it would be read as the plan's heading.
+COLOPHON = re.compile(r"^(?:抄\s*送|抄\s*报)\s*[:：]|^[^。，；]{0,40}?\d{1,2}\s*日\s*印\s*发\s*$")
 
 
 def _is_chrome(line: str) -> bool:
@@ -207,6 +216,7 @@ def strip_page(lines: list[str]) -> Page:
         if not line:
             continue
         head = seen_text < _HEAD_LINES
+
         if not head and pending_label is None:
             # Below the page's head only footers, running headers and page numbers remain to drop.
             if (
@@ -214,6 +224,7 @@ def strip_page(lines: list[str]) -> Page:
                 and not _PROSE.search(line)
                 and (
                     _is_chrome(line)
+                    or COLOPHON.match(line)
                     or _PAGE_NUMBER.match(line)
                     or _RUNNING_HEADER.match(line)
                     or _ISSUE_LINE.match(line)
@@ -257,6 +268,7 @@ def strip_page(lines: list[str]) -> Page:
             out[i] = line = line[: tab.start()]
         if (
             _is_chrome(line)
+            or COLOPHON.match(line)
             or _MASTHEAD.match(line)
             or _PAGE_NUMBER.match(line)
             or _RUNNING_HEADER.match(line)

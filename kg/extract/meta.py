@@ -17,7 +17,7 @@ from kg.extract.regions import issuer_region, region_level, region_province, res
 from kg.extract.sitemeta import SiteMeta
 from kg.link.regions import province_mentions
 from kg.records import PlanMeta
-from kg.text import HEADING_RE, collapse_spaces
+from kg.text import HEADING_RE, ITEM_RE, collapse_spaces
 
 __all__ = ["DOC_NUMBER", "extract_meta", "find_doc_numbers", "normalize_doc_number"]
 
@@ -42,10 +42,29 @@ _TITLE_END = re.compile(
 _HEADER_LINES = 12
 
 
+_CONTENTS_LINES = 40
+_TITLE_LINE = re.compile(r"(?:实施意见|实施方案|行动方案|工作方案|方案|意见|规划|计划|纲要|办法|要点|通知)$")
+
+
+def _after_contents(lines: list[str]) -> list[str]:
+    """The lines from a title that follows a table of contents (一、指导思想 / （一）… / … then
+    ***镇创建市级卫生镇工作实施方案): the heading is below the headings the contents list."""
+    listed = 0
+    for i, raw in enumerate(lines[:_CONTENTS_LINES]):
+        line = raw.strip()
+        if not line:
+            continue
+        if len(line) <= 40 and "。" not in line and (HEADING_RE.match(line) or ITEM_RE.match(line)):
+            listed += 1
+            continue
+        return lines[i:] if listed >= 3 and _TITLE_LINE.search(line) else lines
+    return lines
+
+
 def _header(lines: list[str]) -> list[str]:
     """The heading lines before the body; a line holding heading and body is cut where the body starts."""
     header: list[str] = []
-    for raw in lines:
+    for raw in _after_contents(lines):
         line = collapse_spaces(raw)
         if not line:
             continue
@@ -169,6 +188,9 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
     return None, lone
 
 
+_ISSUER_GAP = re.compile(r"\s+(?=关于|印发)")
+
+
 def _title_region(title: str) -> str | None:
     """A region named at the start of a title (长春市推进…)."""
     m = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市|州|盟|县|区|旗|镇|乡|街道))", title)
@@ -199,6 +221,16 @@ def _healthy_x(title: str, text: str) -> str | None:
 
 
 _PURPOSE = re.compile(r"(?:推进|实施|建设|开展|深化|加快)健康([\u4e00-\u9fff]{2,4}?)(?:行动|建设|城市)")
+
+
+# Words with 乡, 镇 or 街道 in them that name no township (健康乡镇, 城乡, 乡村振兴, 卫生镇).
+_NOT_TOWNSHIP = re.compile(r"乡镇|城镇|村镇|集镇|城乡|乡村|乡风|卫生[镇乡]|健康[镇乡]|[重名小]镇|街道办事处")
+_TOWNSHIP = re.compile(r"[\u4e00-\u9fffA-Za-z*×]{2}(?:街道|镇|乡)")
+
+
+def _title_township(title: str) -> str | None:
+    """'township' for a title naming a township it does not say (XX镇, 广武门街道), else None."""
+    return "township" if _TOWNSHIP.search(_NOT_TOWNSHIP.sub("，", title)) else None
 
 
 def _purpose_region(opening: str, text: str) -> str | None:
@@ -327,13 +359,15 @@ def extract_meta(
         if region and issuer:
             prov["region"] = "inferred"
     issuer_inferred = False
-    if issuer is None and region and doc_number and re.search(r"政(?:办)?[发字函]", doc_number):
+    if issuer is None and region and doc_number and re.search(r"政(?:办)?(?:[发字函]|〔)", doc_number):
         issuer = region + ("人民政府办公室" if "政办" in doc_number else "人民政府")
         issuer_inferred = True
         prov["issuer"] = "doc_number"
     level = "national" if national else region_level(region)
     if level:
         prov["level"] = "inferred" if prov.get("region") == "inferred" else (prov.get("region") or "inferred")
+    elif region is None and (level := _title_township(plan_title or title or "")):
+        prov["level"] = "title"  # 关于XX镇开展…的方案: a township's, its name not written
     province = (
         None if level == "national" else (region_province(region, text) or province_mentions(text, region))
     )
@@ -345,6 +379,10 @@ def extract_meta(
         prov["plan_title"] = "heading"
     if published:
         prov["date_published"] = "metadata"
+    # A PDF's text puts spaces where its lines broke (海口市秀英区健康促进委员会 关于印发《…》); the
+    # space between joint issuers (中共福建省委 福建省人民政府) is theirs.
+    title = _ISSUER_GAP.sub("", title.strip()) if title else title
+    issuer = issuer.strip() if issuer else issuer
     return PlanMeta(
         title=title,
         title_short=title_short,

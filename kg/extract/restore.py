@@ -120,10 +120,15 @@ _ISSUER_TAILS = ("人民政府办公室", "人民政府办公厅", "人民政府
 _ISSUER_BEFORE_DATE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}(?:{'|'.join(_ISSUER_TAILS)}))$")
 
 
+_DATE_IN_PROSE = ("发布的", "印发的", "颁布的", "起施行", "起实施")
+
+
 def _split_signatures(line: str) -> list[str]:
     """…全面实现。晋城市人民政府2020年12月30日（此件公开发布）附件… -> the signature on a line of its own."""
     out, pos = [], 0
     for d in DATE.finditer(line):
+        if line.startswith(_DATE_IN_PROSE, d.end()):
+            continue  # …是长春市人民政府2021年4月6日发布的: a sentence tells the date, no one signs
         before = line[max(pos, d.start() - 45) : d.start()]
         stripped = before.rstrip()
         signed = _ISSUER_BEFORE_DATE.search(stripped) if stripped.endswith(_ISSUER_TAILS) else None
@@ -211,7 +216,13 @@ def restore_lines(lines: list[str]) -> list[str]:
     return out
 
 
+# A colophon glued to the lines around it (…2019 年5月23 日 抄送:… 2019 年5月23 日印发 秀英区…).
+_COLOPHON_SPLIT = re.compile(r"(?=抄\s*[送报]\s*[:：])|(?<=日印发)\s+")
+
+
 def _restore(line: str, counts: dict[str, int]) -> list[str]:
+    if ("抄" in line or "印发" in line) and _COLOPHON_SPLIT.search(line, 1):
+        return [q for p in _COLOPHON_SPLIT.split(line) if p.strip() for q in _restore(p.strip(), counts)]
     if len(line) <= _LONG_LINE:
         pieces = _split_signatures(line) if _date_hint(line) else [line]
         out = []

@@ -46,6 +46,10 @@ META_LABELS = {
     "实施日期": None,
     "废止日期": None,
     "标题": "title",
+    "中文名": "title",  # an encyclopedia's infobox (中文名 / 颁布时间 / 发布单位 / 发文字号)
+    "颁布时间": "date_published",
+    "颁布日期": "date_published",
+    "外文名": None,
     "名称": "title",
     "文件名称": "title",
     "来源": "source",  # the publishing body: an issuer only where nothing else names one

@@ -28,7 +28,15 @@ from kg.store.diagnostics import clean, oxigraph_error, rdflib_error
 from kg.store.http import HttpStore, endpoints
 from kg.store.memory import MemoryStore
 from kg.store.results import QueryResult, RawAnswer, clip, text_width
-from kg.store.sparql_text import add_prefixes, bind_values, code_only, prefixes, shorten
+from kg.store.sparql_text import (
+    add_prefixes,
+    bind_values,
+    code_only,
+    has_dataset_clause,
+    prefixes,
+    shorten,
+    with_dataset,
+)
 from kg.store.terms import python_value
 
 __all__ = [
@@ -46,6 +54,7 @@ __all__ = [
     "clean",
     "clip",
     "code_only",
+    "has_dataset_clause",
     "default_spec",
     "endpoints",
     "is_store_folder",
@@ -59,6 +68,7 @@ __all__ = [
     "shorten",
     "spec_kind",
     "text_width",
+    "with_dataset",
 ]
 
 

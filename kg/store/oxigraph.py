@@ -13,7 +13,7 @@ from kg.errors import KGError, QueryError
 from kg.store.base import Deadline, Store
 from kg.store.diagnostics import clean, oxigraph_error
 from kg.store.results import QueryResult, RawAnswer, take
-from kg.store.sparql_text import add_prefixes
+from kg.store.sparql_text import add_prefixes, has_dataset_clause
 from kg.store.terms import OxConverter, Term, compact_ox, from_ox
 
 NQUADS = ox.RdfFormat.N_QUADS
@@ -22,7 +22,8 @@ NQUADS = ox.RdfFormat.N_QUADS
 class OxigraphStore(Store):
     """pyoxigraph ``Store``: on disk at ``path``, or in memory when ``path`` is None.
 
-    Queries see the union of the named graphs (``use_default_graph_as_union``). Oxigraph's union is a
+    A query without FROM / FROM NAMED sees the union of the named graphs as its default graph
+    (``use_default_graph_as_union``); one with them sees the dataset it names. Oxigraph's union is a
     multiset: a triple held in two named graphs would match twice, where rdflib's set union matches it
     once. The graphs ``kg.rdf`` writes never share a triple (shared nodes such as regions and
     organisations are described only by the links graph; a test checks quads == distinct triples), so
@@ -107,7 +108,7 @@ class OxigraphStore(Store):
         cap = -1 if limit is None else limit
         truncated = False
         try:
-            res = self._live().query(text, use_default_graph_as_union=True)
+            res = self._live().query(text, use_default_graph_as_union=not has_dataset_clause(text))
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(res))
             if isinstance(res, ox.QueryTriples):
@@ -139,7 +140,7 @@ class OxigraphStore(Store):
         """Compact terms straight from pyoxigraph's (no rdflib term is built in the worker)."""
         text, offset = add_prefixes(sparql)
         try:
-            res = self._live().query(text, use_default_graph_as_union=True)
+            res = self._live().query(text, use_default_graph_as_union=not has_dataset_clause(text))
             if isinstance(res, ox.QueryBoolean):
                 return RawAnswer("ask", boolean=bool(res))
             if isinstance(res, ox.QueryTriples):

@@ -139,3 +139,57 @@ def marked_group(sparql: str, code: str) -> tuple[int, int] | None:
                     return brace, k
         return None
     return None
+
+
+_FROM = re.compile(r"(?i)(?<![?$\w:.-])FROM(?![\w:-])")
+_FROM_CLAUSE = re.compile(r"(?i)FROM\s+(?:NAMED\s+)?(?:<[^<>\s]*>|[A-Za-z][\w.-]*:[\w.\-%]*|:[\w.\-%]*)\s*")
+_FORM = re.compile(r"(?i)(?<![?$\w:.-])(SELECT|CONSTRUCT|ASK|DESCRIBE)(?![\w:-])")
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Whether the query says FROM or FROM NAMED (strings, IRIs and comments aside)."""
+    return _FROM.search(code_only(sparql)) is not None
+
+
+def with_dataset(sparql: str, default_graphs=(), named_graphs=()) -> str:
+    """The query with its FROM / FROM NAMED clauses replaced by these graphs (the SPARQL Protocol's
+    ``default-graph-uri`` / ``named-graph-uri``, which take precedence over the query's own).
+
+    The clauses go where the grammar puts them: after the query form's clause (a CONSTRUCT template
+    skipped), before the WHERE clause; so the read-only check sees them like any FROM.
+    """
+    if not default_graphs and not named_graphs:
+        return sparql
+    code = code_only(sparql)
+    form = _FORM.search(code)
+    if form is None:
+        raise QueryError("default-graph-uri / named-graph-uri: no SELECT, CONSTRUCT, ASK or DESCRIBE here")
+    i = form.end()
+    if form.group(1).upper() == "CONSTRUCT":
+        j = i
+        while j < len(code) and code[j].isspace():
+            j += 1
+        if j < len(code) and code[j] == "{" and not re.match(r"(?i)\s*WHERE\b", code[i:]):
+            depth = 0
+            for k in range(j, len(code)):
+                depth += {"{": 1, "}": -1}.get(code[k], 0)
+                if depth == 0:
+                    i = k + 1
+                    break
+    m = re.compile(r"(?i)(?<![?$\w:.-])WHERE(?![\w:-])|\{").search(code, i)
+    end = m.start() if m else len(code)
+    head = _strip_clauses(sparql[i:end], code[i:end])
+    clauses = [f"FROM <{g}>" for g in default_graphs] + [f"FROM NAMED <{g}>" for g in named_graphs]
+    return f"{sparql[:i]}{head.rstrip()} {' '.join(clauses)} {sparql[end:]}"
+
+
+def _strip_clauses(text: str, code: str) -> str:
+    """``text`` without its FROM clauses (found as keywords in ``code``, read in ``text``)."""
+    out, last = [], 0
+    for kw in _FROM.finditer(code):
+        m = _FROM_CLAUSE.match(text, kw.start())
+        if m and kw.start() >= last:
+            out.append(text[last : m.start()])
+            last = m.end()
+    out.append(text[last:])
+    return "".join(out)
