@@ -128,6 +128,8 @@ PAGES = {
     "indicators": {"dataframe": 1, "chart": 1},
     "compare": {"dataframe": 3, "chart": 1},
     "network": {"dataframe": 1, "network": 1},
+    "diffusion": {"dataframe": 2, "chart": 1},
+    "matrix": {"dataframe": 2, "chart": 1},
 }
 
 

@@ -68,6 +68,7 @@ if not lags.empty:
         }
     )
     st.dataframe(lags, hide_index=True, width="stretch", key="diff_levels")
+    helpers.download_table(lags, "diffusion-levels")
 
 st.subheader("Timeline · 时间线")
 # one lane for every level of the choice, also those with no dated plan (their absence is the answer)
@@ -149,6 +150,7 @@ else:
             "each plan and its link to its parent."
         )
     st.altair_chart(chart, width="stretch")
+    helpers.download_chart(chart, "diffusion-timeline")
     st.caption(caption)
 
 st.subheader("Plans · 文件")
@@ -166,6 +168,7 @@ COLUMNS = {
 }
 table = dated.assign(level=[helpers.level_label(k, lv) for lv in dated["level"]])[list(COLUMNS)]
 st.dataframe(table.rename(columns=COLUMNS), hide_index=True, width="stretch", key="diff_plans")
+helpers.download_table(table.rename(columns=COLUMNS), "diffusion-plans")
 
 st.subheader("Plans without a signing date · 无成文日期的文件")
 if undated.empty:
@@ -185,3 +188,4 @@ else:
         width="stretch",
         key="diff_undated",
     )
+    helpers.download_table(missing, "diffusion-undated")

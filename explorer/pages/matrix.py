@@ -99,6 +99,7 @@ numbers = base.mark_text(fontSize=10).encode(
 )
 chart = alt.layer(heat, numbers).properties(height=alt.Step(22))
 event = st.altair_chart(chart, width="stretch", on_select="rerun", key="mx_heat")
+helpers.download_chart(chart, "matrix-heatmap")
 more = len(type_order) - len(shown_types)
 st.caption(
     f"{len(cells):,} cells of {len(type_order)} departments and {len(theme_order)} themes"
@@ -136,6 +137,7 @@ st.dataframe(
     key="mx_table",
     column_config={"share led · 牵头占比": st.column_config.NumberColumn(format="percent")},
 )
+helpers.download_table(table, "matrix")
 
 st.subheader("Actions of one cell · 单元格的行动")
 first = (cells["type"].iloc[0], cells["theme"].iloc[0])
@@ -170,6 +172,7 @@ out = acts.assign(role=[helpers.role_label(k, r) for r in acts["role"]])[
     }
 )
 st.dataframe(out, hide_index=True, width="stretch", key="mx_actions")
+helpers.download_table(out, "matrix-cell-actions")
 
 READ_LIMIT = 200  # rows of source sentences rendered as HTML
 with st.expander("Read the source sentences · 阅读原文", expanded=len(acts) <= 25):
