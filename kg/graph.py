@@ -23,6 +23,7 @@ from pathlib import Path
 from kg.api.analyses import Analyses
 from kg.api.bindings import bind
 from kg.api.records import Record
+from kg.api.summarised import Summarised
 from kg.errors import KGError, ValidationError
 from kg.queries import load_query
 from kg.store import QueryResult, Store, open_store, spec_kind
@@ -38,7 +39,7 @@ class Conformance(Record):
     report: str
 
 
-class PolicyGraph(Analyses):
+class PolicyGraph(Analyses, Summarised):
     """The knowledge graph behind a store: named queries, analyses, network projections."""
 
     def __init__(self, store: Store, *, spec: str | None = None):

@@ -17,6 +17,7 @@ from kg.build.summary import store_counts
 from kg.errors import KGError
 from kg.locations import BUILD_INFO, is_store_folder
 from kg.store import open_store
+from kg.summaries import write_summaries
 
 
 def _pid_alive(pid: int) -> bool:
@@ -89,6 +90,9 @@ def finish(
     info["counts"] = counts
     RecordCache.write(tmp, records_by_sha, reuse)
     (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # the pages' tables, stamped with this build.json: written inside the new folder, swapped with it
+    with open_store(tmp, read_only=True) as store:
+        write_summaries(store, tmp)
     swap(target, tmp)
     return triples
 

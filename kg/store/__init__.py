@@ -28,7 +28,7 @@ from kg.store.diagnostics import clean, oxigraph_error, rdflib_error
 from kg.store.http import HttpStore, endpoints
 from kg.store.memory import MemoryStore
 from kg.store.results import QueryResult, RawAnswer, clip, text_width
-from kg.store.sparql_text import add_prefixes, bind_values, code_only, prefixes, shorten
+from kg.store.sparql_text import add_prefixes, bind_values, code_only, expand, prefixes, shorten
 from kg.store.terms import python_value
 
 __all__ = [
@@ -48,6 +48,7 @@ __all__ = [
     "code_only",
     "default_spec",
     "endpoints",
+    "expand",
     "is_store_folder",
     "nquads_to_ntriples",
     "open_store",
