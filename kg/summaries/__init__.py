@@ -77,22 +77,37 @@ def read_table(folder: str | Path, name: str):
     return pd.read_parquet(path)
 
 
-def write_summaries(store, folder: str | Path) -> dict[str, int]:
-    """Compute every table from ``store`` (the graph of the folder, opened) and write them with
-    their stamp into ``folder/summaries`` (replaced whole). Returns the rows of each table."""
-    from kg.summaries.compute import compute_tables
+def write_summaries(
+    store, folder: str | Path, *, previous: str | Path | None = None, changed: list | None = None
+) -> dict[str, int]:
+    """Compute the tables from ``store`` (the graph of the folder, opened) and write them with their
+    stamp into ``folder/summaries`` (replaced whole). Returns the rows of each table.
+
+    ``previous`` (the store folder this one was patched from) and ``changed`` (the IRIs of the
+    document graphs the patch wrote): the per-plan tables (responsibilities, targets) are then the
+    previous build's rows of the plans still there and untouched, and those of the plans in the
+    changed graphs looked up plan by plan — when the previous summaries are fresh; else all anew."""
+    from kg.summaries.compute import compute_tables, update_tables
 
     folder = Path(folder)
     out = folder / SUMMARY_DIR
     out.mkdir(parents=True, exist_ok=True)
     stamp = out / STAMP
     stamp.unlink(missing_ok=True)  # stale while being rewritten
-    tables = compute_tables(store)
+    old = None
+    if previous is not None and changed is not None and is_fresh(previous):
+        old = {name: read_table(previous, name) for name in ("responsibilities", "targets")}
+    tables = compute_tables(store) if old is None else update_tables(store, old, changed)
     for name, df in tables.items():
         tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
         df.to_parquet(tmp, index=False)
         os.replace(tmp, out / f"{name}.parquet")
     counts = {"department_kinds": int(tables["responsibilities"]["type"].nunique())}
-    record = {**_stamp_record(folder), "counts": counts, "rows": {n: len(df) for n, df in tables.items()}}
+    record = {
+        **_stamp_record(folder),
+        "counts": counts,
+        "rows": {n: len(df) for n, df in tables.items()},
+        "incremental": old is not None,
+    }
     stamp.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    return {name: len(df) for name, df in tables.items()}
+    return record["rows"]

@@ -33,17 +33,21 @@ def _records(graph, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
     return list(res.vars), res.records()
 
 
-def hierarchy_rows(graph) -> list[dict]:
+def _hierarchy(graph, targets=None):
+    return _frame(hierarchy_rows(graph, targets), HIERARCHY_COLUMNS)
+
+
+def hierarchy_rows(graph, targets=None) -> list[dict]:
     """One row per plan: the named query ``hierarchy`` (its first parent), the plan's actions and
     targets, and the province, city and county plans above it along its parents."""
     _, rows = _records(graph, "hierarchy")
     plans: dict[str, dict] = {}
     for r in rows:
         plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
-    actions = {str(r["plan"]): int(r["actions"]) for r in _records(graph, "actions_per_plan")[1]}
-    targets: dict[str, int] = {}
-    for r in _records(graph, "indicator_targets", name=Literal(""))[1]:
-        targets[str(r["plan"])] = targets.get(str(r["plan"]), 0) + 1
+    actions = {str(r["plan"]): int(r["actions"]) for r in _records(graph, "plan_action_counts")[1]}
+    if targets is None:
+        targets = _query_table("indicator_targets", name=Literal(""))(graph)
+    targets = {str(p): int(n) for p, n in targets["plan"].value_counts().items()}
     out = []
     for iri, r in plans.items():
         row = {
@@ -103,7 +107,7 @@ def _query_table(query: str, **bindings):
 
 BUILDERS = {
     "plans": _plans,
-    "hierarchy": lambda graph: _frame(hierarchy_rows(graph), HIERARCHY_COLUMNS),
+    "hierarchy": _hierarchy,
     "responsibilities": _responsibilities,
     "targets": _query_table("indicator_targets", name=Literal("")),
     "department_types": _query_table("department_types"),
@@ -120,4 +124,46 @@ def compute_tables(store) -> dict:
     from kg.graph import PolicyGraph
 
     graph = PolicyGraph(store)
-    return {name: build(graph) for name, build in BUILDERS.items()}
+    tables = {name: build(graph) for name, build in BUILDERS.items() if name != "hierarchy"}
+    tables["hierarchy"] = _hierarchy(graph, tables["targets"])  # its target counts from the table
+    return tables
+
+
+def update_tables(store, old: dict, changed: list) -> dict:
+    """The tables of ``store`` after a patch build: the previous per-plan tables (``old``) without the
+    plans gone or written anew, with the rows of the plans in the ``changed`` graphs (looked up
+    plan by plan); the plan list and tree, which links can change anywhere, computed whole."""
+    import pandas as pd
+    from rdflib import URIRef
+
+    from kg.graph import PolicyGraph
+    from kg.store import expand
+
+    graph = PolicyGraph(store)
+    fresh: set[str] = set()
+    for iri in changed:
+        fresh |= {str(r["plan"]) for r in _records(graph, "held_plans_in_graph", graph=URIRef(str(iri)))[1]}
+    plans = _plans(graph)
+    present = set(plans["plan"].astype(str))
+    keep = lambda df: df[df["plan"].astype(str).isin(present - fresh)]  # noqa: E731
+    resp, resp_any, targets = [], [], []
+    for plan in sorted(fresh):
+        iri = URIRef(expand(plan))
+        resp += _records(graph, "summary_responsibilities_plan", plan=iri)[1]
+        resp_any += _records(graph, "summary_responsibilities_plan_any", plan=iri)[1]
+        targets += _records(graph, "plan_targets", plan=iri)[1]
+    columns = list(old["responsibilities"].columns)
+    added = _frame(resp + [{**r, "role": "any"} for r in resp_any], columns)
+    tables = {"plans": plans, "department_types": _query_table("department_types")(graph)}
+    tables["responsibilities"] = pd.concat([keep(old["responsibilities"]), added], ignore_index=True)
+    added = _frame(targets, list(old["targets"].columns))
+    tables["targets"] = pd.concat([keep(old["targets"]), added], ignore_index=True)
+    tables["hierarchy"] = _hierarchy(graph, tables["targets"])
+    return {name: _typed(tables[name], old.get(name)) for name in BUILDERS}
+
+
+def _typed(df, like):
+    """``df`` with the column types of ``like`` where one of the concatenated parts was empty."""
+    if like is None:
+        return df
+    return df.astype({c: t for c, t in like.dtypes.items() if c in df.columns and df[c].dtype != t})
