@@ -79,8 +79,8 @@ def test_overview_counts_cascade_and_plans(app, built_store):
     with PolicyGraph.open(store=built_store) as g:
         kinds, bodies = len(g.top_departments()), g.named("build_counts").records()[0]["departments"]
     assert kinds < bodies
-    assert next(v for k, v in metrics.items() if k.startswith("Department kinds")) == f"{kinds:,}"
-    assert next(v for k, v in metrics.items() if k.startswith("Department bodies")) == f"{bodies:,}"
+    assert next(v for k, v in metrics.items() if k.startswith("Dept. kinds")) == f"{kinds:,}"
+    assert next(v for k, v in metrics.items() if k.startswith("Dept. bodies")) == f"{bodies:,}"
     plans = frame_with(app, "文号")
     assert len(plans) >= 5
     assert "晋市政发〔2020〕17号" in set(plans["文号"].dropna())

@@ -129,12 +129,12 @@ cols[1].metric(
 cols[2].metric("Actions · 行动", f"{c['actions']:,}", help="Actions of the held plans")
 kinds = c.get("department_kinds")
 cols[3].metric(
-    "Department kinds · 部门类型",
+    "Dept. kinds · 部门类型",
     "–" if kinds is None else f"{kinds:,}",
     help="Canonical kinds of department (卫生健康委员会, 教育局 …) responsible for actions",
 )
 cols[4].metric(
-    "Department bodies · 部门机构",
+    "Dept. bodies · 部门机构",
     f"{c['departments']:,}",
     help="Departments as written, one per region (each city's own health commission counts once)",
 )

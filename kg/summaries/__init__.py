@@ -10,8 +10,8 @@ Tables (one row per …):
 - ``plans``: plan (the named query ``plans``, prefixed IRIs as the explorer shows them);
 - ``hierarchy``: plan, with parent, level, rank, region, held, its actions and targets, and the
   province / city / county above it (along its parents) for the overview's drill-down;
-- ``responsibilities``: department type × theme × plan × level × role, with the actions counted
-  and the department bodies behind them;
+- ``responsibilities``: department type × theme × plan × level × role (lead, participant, and
+  ``any``: an action counted once whichever roles the type has in it), with the actions counted;
 - ``targets``: indicator target (indicator × plan × year), as the named query ``indicator_targets``;
 - ``department_types``: department type with its labels.
 """
@@ -29,7 +29,7 @@ from kg.locations import BUILD_INFO
 
 SUMMARY_DIR = "summaries"
 STAMP = "stamp.json"
-SUMMARY_FORMAT = 1  # raise when a table's columns or meaning change: older tables are then stale
+SUMMARY_FORMAT = 2  # raise when a table's columns or meaning change: older tables are then stale
 TABLES = ("plans", "hierarchy", "responsibilities", "targets", "department_types")
 
 

@@ -89,12 +89,30 @@ def _plans(graph):
     return _frame(rows, cols)
 
 
+RESPONSIBILITY_KEYS = ["type", "theme", "plan", "level", "role"]
+
+
+def count_responsibilities(rows: list[dict]):
+    """Actions per department type, theme, plan, level and role, and per the same for any role
+    (``role="any"``: an action a type both leads and takes part in counts once), from the rows of
+    summary_responsibility_rows (one per action, type and role)."""
+    import pandas as pd
+
+    raw = pd.DataFrame(rows, columns=[*RESPONSIBILITY_KEYS, "action"], dtype=object)
+    raw["theme"] = raw["theme"].fillna("")  # grouped as a value; None again below
+    per_role = raw.groupby(RESPONSIBILITY_KEYS, sort=True)["action"].nunique().reset_index()
+    any_role = raw.groupby(RESPONSIBILITY_KEYS[:-1], sort=True)["action"].nunique().reset_index()
+    both = pd.concat([per_role, any_role.assign(role="any")], ignore_index=True)
+    out = both.rename(columns={"action": "actions"})[[*RESPONSIBILITY_KEYS, "actions"]]
+    records = out.astype(object).to_dict("records")
+    for r in records:
+        r["theme"] = r["theme"] or None
+        r["actions"] = int(r["actions"])
+    return _frame(records, [*RESPONSIBILITY_KEYS, "actions"])
+
+
 def _responsibilities(graph):
-    """Per role, and for any role (``any``: an action one department type leads and takes part in
-    counts once there)."""
-    cols, rows = _records(graph, "summary_responsibilities")
-    _, anyrole = _records(graph, "summary_responsibilities_any")
-    return _frame(rows + [{**r, "role": "any"} for r in anyrole], cols)
+    return count_responsibilities(_records(graph, "summary_responsibility_rows")[1])
 
 
 def _query_table(query: str, **bindings):
@@ -146,14 +164,12 @@ def update_tables(store, old: dict, changed: list) -> dict:
     plans = _plans(graph)
     present = set(plans["plan"].astype(str))
     keep = lambda df: df[df["plan"].astype(str).isin(present - fresh)]  # noqa: E731
-    resp, resp_any, targets = [], [], []
+    resp, targets = [], []
     for plan in sorted(fresh):
         iri = URIRef(expand(plan))
-        resp += _records(graph, "summary_responsibilities_plan", plan=iri)[1]
-        resp_any += _records(graph, "summary_responsibilities_plan_any", plan=iri)[1]
+        resp += _records(graph, "summary_responsibility_rows_plan", plan=iri)[1]
         targets += _records(graph, "plan_targets", plan=iri)[1]
-    columns = list(old["responsibilities"].columns)
-    added = _frame(resp + [{**r, "role": "any"} for r in resp_any], columns)
+    added = count_responsibilities(resp)
     tables = {"plans": plans, "department_types": _query_table("department_types")(graph)}
     tables["responsibilities"] = pd.concat([keep(old["responsibilities"]), added], ignore_index=True)
     added = _frame(targets, list(old["targets"].columns))
