@@ -45,7 +45,7 @@ class Summarised:
             if df is None:
                 from kg.summaries.compute import compute_table
 
-                df = compute_table(self, name)
+                df = compute_table(self.store, name)
             kept[name] = df
         return kept[name]
 

@@ -28,25 +28,28 @@ def _frame(rows: list[dict], columns: list[str]):
     return df
 
 
-def _records(graph, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
-    res = graph.named(query, **bindings)
+def _records(store, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
+    """The named query's variables and rows on ``store``, with ``bindings`` (name -> RDF term)."""
+    from kg.queries import load_query
+
+    res = store.query(load_query(query), bindings=bindings or None)
     return list(res.vars), res.records()
 
 
-def _hierarchy(graph, targets=None):
-    return _frame(hierarchy_rows(graph, targets), HIERARCHY_COLUMNS)
+def _hierarchy(store, targets=None):
+    return _frame(hierarchy_rows(store, targets), HIERARCHY_COLUMNS)
 
 
-def hierarchy_rows(graph, targets=None) -> list[dict]:
+def hierarchy_rows(store, targets=None) -> list[dict]:
     """One row per plan: the named query ``hierarchy`` (its first parent), the plan's actions and
     targets, and the province, city and county plans above it along its parents."""
-    _, rows = _records(graph, "hierarchy")
+    _, rows = _records(store, "hierarchy")
     plans: dict[str, dict] = {}
     for r in rows:
         plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
-    actions = {str(r["plan"]): int(r["actions"]) for r in _records(graph, "plan_action_counts")[1]}
+    actions = {str(r["plan"]): int(r["actions"]) for r in _records(store, "plan_action_counts")[1]}
     if targets is None:
-        targets = _query_table("indicator_targets", name=Literal(""))(graph)
+        targets = _query_table("indicator_targets", name=Literal(""))(store)
     targets = {str(p): int(n) for p, n in targets["plan"].value_counts().items()}
     out = []
     for iri, r in plans.items():
@@ -84,8 +87,8 @@ HIERARCHY_COLUMNS = [
 ]  # fmt: skip
 
 
-def _plans(graph):
-    cols, rows = _records(graph, "plans")
+def _plans(store):
+    cols, rows = _records(store, "plans")
     return _frame(rows, cols)
 
 
@@ -111,13 +114,13 @@ def count_responsibilities(rows: list[dict]):
     return _frame(records, [*RESPONSIBILITY_KEYS, "actions"])
 
 
-def _responsibilities(graph):
-    return count_responsibilities(_records(graph, "summary_responsibility_rows")[1])
+def _responsibilities(store):
+    return count_responsibilities(_records(store, "summary_responsibility_rows")[1])
 
 
 def _query_table(query: str, **bindings):
-    def table(graph):
-        cols, rows = _records(graph, query, **bindings)
+    def table(store):
+        cols, rows = _records(store, query, **bindings)
         return _frame(rows, cols)
 
     return table
@@ -132,18 +135,16 @@ BUILDERS = {
 }
 
 
-def compute_table(graph, name: str):
-    """One summary table computed by SPARQL from ``graph`` (a PolicyGraph)."""
-    return BUILDERS[name](graph)
+def compute_table(store, name: str):
+    """One summary table computed by SPARQL from ``store``."""
+    return BUILDERS[name](store)
 
 
 def compute_tables(store) -> dict:
     """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`)."""
-    from kg.graph import PolicyGraph
 
-    graph = PolicyGraph(store)
-    tables = {name: build(graph) for name, build in BUILDERS.items() if name != "hierarchy"}
-    tables["hierarchy"] = _hierarchy(graph, tables["targets"])  # its target counts from the table
+    tables = {name: build(store) for name, build in BUILDERS.items() if name != "hierarchy"}
+    tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
     return tables
 
 
@@ -154,27 +155,25 @@ def update_tables(store, old: dict, changed: list) -> dict:
     import pandas as pd
     from rdflib import URIRef
 
-    from kg.graph import PolicyGraph
     from kg.store import expand
 
-    graph = PolicyGraph(store)
     fresh: set[str] = set()
     for iri in changed:
-        fresh |= {str(r["plan"]) for r in _records(graph, "held_plans_in_graph", graph=URIRef(str(iri)))[1]}
-    plans = _plans(graph)
+        fresh |= {str(r["plan"]) for r in _records(store, "held_plans_in_graph", graph=URIRef(str(iri)))[1]}
+    plans = _plans(store)
     present = set(plans["plan"].astype(str))
     keep = lambda df: df[df["plan"].astype(str).isin(present - fresh)]  # noqa: E731
     resp, targets = [], []
     for plan in sorted(fresh):
         iri = URIRef(expand(plan))
-        resp += _records(graph, "summary_responsibility_rows_plan", plan=iri)[1]
-        targets += _records(graph, "plan_targets", plan=iri)[1]
+        resp += _records(store, "summary_responsibility_rows_plan", plan=iri)[1]
+        targets += _records(store, "plan_targets", plan=iri)[1]
     added = count_responsibilities(resp)
-    tables = {"plans": plans, "department_types": _query_table("department_types")(graph)}
+    tables = {"plans": plans, "department_types": _query_table("department_types")(store)}
     tables["responsibilities"] = pd.concat([keep(old["responsibilities"]), added], ignore_index=True)
     added = _frame(targets, list(old["targets"].columns))
     tables["targets"] = pd.concat([keep(old["targets"]), added], ignore_index=True)
-    tables["hierarchy"] = _hierarchy(graph, tables["targets"])
+    tables["hierarchy"] = _hierarchy(store, tables["targets"])
     return {name: _typed(tables[name], old.get(name)) for name in BUILDERS}
 
 
