@@ -405,10 +405,8 @@ def regions_below(k, within: tuple[str, ...]) -> list[str]:
 
     if len(within) >= len(sunburst.PATH):
         return []
-    column = _within(k, within)[sunburst.PATH[len(within)]].dropna()
-    return [
-        str(r) for r in column.value_counts().sort_index().sort_values(ascending=False, kind="stable").index
-    ]
+    counts = _within(k, within)[sunburst.PATH[len(within)]].dropna().astype(str).value_counts()
+    return [str(r) for r in counts.sort_index().sort_values(ascending=False, kind="stable").index]
 
 
 @stored

@@ -22,33 +22,37 @@ def with_path(tree):
 
 def region_rows(tree, *, within: tuple[str, ...] = (), rings: int = 3) -> list[dict]:
     """The arcs of the sunburst of the plans under ``within`` (a province, then a city …): one row
-    per region of the next ``rings`` levels with its plans, held plans, coverage and angles."""
+    per region of the next ``rings`` levels with its plans, held plans, coverage and angles. A ring's
+    regions are counted in one grouping (a plan of no region at a level is in no arc of it or below)."""
     depth = len(within)
     for level, name in zip(PATH, within, strict=False):
         tree = tree[tree[level] == name]
     levels = PATH[depth : depth + rings]
     if not levels:
         return []
-    tree = tree[tree[levels[0]].notna()]
+    tree = tree[tree[levels[0]].notna()].assign(held=tree["held"].fillna(False).astype(int))
     total = len(tree)
-    rows: list[dict] = []
     if total == 0:
-        return rows
+        return []
+    children: dict[tuple, list[tuple[str, int, int]]] = {}
+    for i in range(len(levels)):
+        keys = list(levels[: i + 1])
+        counted = tree.groupby(keys, observed=True, dropna=True)["held"].agg(["size", "sum"])
+        for key, plans, held in zip(counted.index, counted["size"], counted["sum"], strict=True):
+            key = key if isinstance(key, tuple) else (key,)
+            children.setdefault(tuple(str(k) for k in key[:-1]), []).append(
+                (str(key[-1]), int(plans), int(held))
+            )
+    rows: list[dict] = []
 
-    def place(frame, ring: int, start: float, path: tuple[str, ...]) -> None:
-        if ring >= len(levels):
-            return
-        level = levels[ring]
-        sub = frame[frame[level].notna()]
-        for name, group in sorted(sub.groupby(level, observed=True), key=lambda kv: (-len(kv[1]), kv[0])):
-            plans = len(group)
-            held = int(group["held"].fillna(False).sum())
+    def place(path: tuple[str, ...], ring: int, start: float) -> None:
+        for name, plans, held in sorted(children.get(path, []), key=lambda c: (-c[1], c[0])):
             rows.append(
                 {
                     "ring": ring,
-                    "level": level,
-                    "region": str(name),
-                    "path": " › ".join((*within, *path, str(name))),
+                    "level": levels[ring],
+                    "region": name,
+                    "path": " › ".join((*within, *path, name)),
                     "plans": plans,
                     "held": held,
                     "coverage": held / plans,
@@ -58,10 +62,11 @@ def region_rows(tree, *, within: tuple[str, ...] = (), rings: int = 3) -> list[d
                     "r1": HOLE_PX + (ring + 1) * RING_PX - 2,
                 }
             )
-            place(group, ring + 1, start, (*path, str(name)))
+            if ring + 1 < len(levels):
+                place((*path, name), ring + 1, start)
             start += plans
 
-    place(tree, 0, 0.0, ())
+    place((), 0, 0.0)
     return rows
 
 

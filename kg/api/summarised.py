@@ -137,6 +137,14 @@ class Summarised:
         out = df.groupby("indicatorName", observed=True)["plan"].nunique().rename("plans").reset_index()
         return out.sort_values(["plans", "indicatorName"], ascending=[False, True]).reset_index(drop=True)
 
+    def _targets_named(self, part: str):
+        """The targets summary's rows of the indicators whose name contains ``part`` (the names
+        matched once each, not once per target)."""
+        df = self.summary("targets")
+        names = df["indicatorName"]
+        matched = [n for n in names.dropna().unique() if part in str(n)]
+        return df[names.isin(matched)]
+
     def target_table(self, *, indicator: str):
         """``targets`` (every target of the indicators whose name contains ``indicator``, beside the
         national one) from the targets summary: a DataFrame of :class:`TargetComparison` columns."""
@@ -146,9 +154,7 @@ class Summarised:
 
         if not isinstance(indicator, str) or not indicator.strip():
             raise KGError(f"indicator: give (part of) an indicator's name, not {indicator!r}")
-        df = self.summary("targets")
-        names = df["indicatorName"].astype(str)
-        found = df[names.str.contains(indicator.strip(), regex=False)]
+        found = self._targets_named(indicator.strip())
         rows = [{k: _plain(v) for k, v in r.items()} for r in found.to_dict("records")]
         columns = list(TargetComparison.__dataclass_fields__)
         return pd.DataFrame([r for r in compare_targets(rows)], columns=columns)
@@ -161,8 +167,7 @@ class Summarised:
 
         if not isinstance(indicator, str) or not indicator.strip():
             raise KGError(f"indicator: give (part of) an indicator's name, not {indicator!r}")
-        df = self.summary("targets")
-        found = df[df["indicatorName"].astype(str).str.contains(indicator.strip(), regex=False)]
+        found = self._targets_named(indicator.strip())
         found = found[found["value"].notna() & found["year"].notna()]
         levels = [LEVELS[int(r)] if r is not None and 0 <= int(r) < len(LEVELS) else None for r in
                   (_plain(v) for v in found["rank"])]  # fmt: skip

@@ -77,6 +77,12 @@ def read_table(folder: str | Path, name: str):
     return pd.read_parquet(path)
 
 
+def _compact(df):
+    """Text columns as categories (dictionary-encoded in the file): a million rows of a few thousand
+    distinct IRIs read back in a tenth of the time of plain strings."""
+    return df.astype({c: "category" for c in df.columns if str(df[c].dtype) in ("string", "str", "object")})
+
+
 def write_summaries(
     store, folder: str | Path, *, previous: str | Path | None = None, changed: list | None = None
 ) -> dict[str, int]:
@@ -100,7 +106,7 @@ def write_summaries(
     tables = compute_tables(store) if old is None else update_tables(store, old, changed)
     for name, df in tables.items():
         tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
-        df.to_parquet(tmp, index=False)
+        _compact(df).to_parquet(tmp, index=False)
         os.replace(tmp, out / f"{name}.parquet")
     counts = {"department_kinds": int(tables["responsibilities"]["type"].nunique())}
     record = {

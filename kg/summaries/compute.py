@@ -157,6 +157,7 @@ def update_tables(store, old: dict, changed: list) -> dict:
 
     from kg.store import expand
 
+    old = {name: _plain_text(df) for name, df in old.items()}  # categories of the previous build's
     fresh: set[str] = set()
     for iri in changed:
         fresh |= {str(r["plan"]) for r in _records(store, "held_plans_in_graph", graph=URIRef(str(iri)))[1]}
@@ -182,3 +183,7 @@ def _typed(df, like):
     if like is None:
         return df
     return df.astype({c: t for c, t in like.dtypes.items() if c in df.columns and df[c].dtype != t})
+
+
+def _plain_text(df):
+    return df.astype({c: "string" for c in df.columns if str(df[c].dtype) == "category"})
