@@ -155,7 +155,8 @@ class Summarised:
         if not isinstance(indicator, str) or not indicator.strip():
             raise KGError(f"indicator: give (part of) an indicator's name, not {indicator!r}")
         found = self._targets_named(indicator.strip())
-        rows = [{k: _plain(v) for k, v in r.items()} for r in found.to_dict("records")]
+        used = [c for c in found.columns if c not in ("plan", "rank", "held")]  # what the comparison reads
+        rows = [{k: _plain(v) for k, v in r.items()} for r in found[used].to_dict("records")]
         columns = list(TargetComparison.__dataclass_fields__)
         return pd.DataFrame([r for r in compare_targets(rows)], columns=columns)
 

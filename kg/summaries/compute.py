@@ -130,7 +130,9 @@ BUILDERS = {
     "plans": _plans,
     "hierarchy": _hierarchy,
     "responsibilities": _responsibilities,
-    "targets": _query_table("indicator_targets", name=Literal("")),
+    "targets": lambda store: _query_table("indicator_targets", name=Literal(""))(store).drop(
+        columns=["indicator"]
+    ),
     "department_types": _query_table("department_types"),
 }
 
