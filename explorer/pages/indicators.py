@@ -66,7 +66,9 @@ if not local.empty:
         box = (
             alt.Chart(data)
             .mark_boxplot(extent="min-max", size=18, color="#90cdf4")
-            .encode(x=alt.X("value:Q", title=f"target value · 目标值 ({units})", scale=alt.Scale(zero=False)), y=y)
+            .encode(
+                x=alt.X("value:Q", title=f"target value · 目标值 ({units})", scale=alt.Scale(zero=False)), y=y
+            )
         )
         points = (
             alt.Chart(data)
