@@ -119,6 +119,7 @@ summary = (
     .size()
     .unstack(fill_value=0)
 )
+st.subheader("Each target vs national · 与国家目标比较")
 if not summary.empty:
     cols = st.columns(3)
     for col, v in zip(cols, ["stricter", "equal", "looser"], strict=True):
