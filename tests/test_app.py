@@ -538,3 +538,28 @@ def test_html_in_documents_is_escaped(xss_store, monkeypatch):
     assert not at.exception, at.exception
     for blob in html_blobs(at):
         assert "<img src=x" not in blob and "<script>xss" not in blob
+
+
+def test_network_opens_on_the_highest_level_held_plan(app, built_store):
+    """The bounded default: one plan, the held plan of the highest level (of the seeds: a city's,
+    the first by region), with fewer nodes than all plans together."""
+    from kg.graph import PolicyGraph
+
+    with PolicyGraph.open(store=built_store) as g:
+        held = [r for r in g.named("hierarchy").records() if r.get("held")]
+    top = min(held, key=lambda r: (int(r["rank"]), str(r["region"]), str(r["title"])))
+    at = page(app, "network")
+    assert at.selectbox(key="net_plan").value.startswith(f"{top['region']} — ")
+    one = len(frame_with(at, "kind"))
+    at.selectbox(key="net_plan").set_value("all plans · 全部").run()
+    assert not at.exception, at.exception
+    assert len(frame_with(at, "kind")) > one
+
+
+def test_indicators_table_is_searchable(app):
+    at = page(app, "indicators")
+    at.selectbox(key="ind_name").set_value("居民健康素养水平").run()
+    at.text_input(key="ind_search").set_value("聊城").run()
+    assert not at.exception, at.exception
+    table = frame_with(at, "vs national")
+    assert set(table["region · 地区"]) == {"聊城市"} and set(table["year · 年份"]) == {2022, 2030}
