@@ -246,13 +246,28 @@ def theme_label(k, zh) -> str:
 @st.cache_data(show_spinner=False)
 def counts(k) -> dict:
     """The overview's counts: those the build wrote into build.json, else queried (the triple count
-    from build.json when it has one: counting millions of triples again takes seconds)."""
+    from build.json when it has one: counting millions of triples again takes seconds); with the
+    number of department kinds from the summaries' stamp (``department_kinds``, None without one)."""
     info = build_info(k)
     if info and isinstance(info.get("counts"), dict):
-        return info["counts"]
-    if info and info.get("triples") is not None:
-        return {**graph(k).counts(triples=False), "triples": int(info["triples"])}
-    return graph(k).counts()
+        out = dict(info["counts"])
+    elif info and info.get("triples") is not None:
+        out = {**graph(k).counts(triples=False), "triples": int(info["triples"])}
+    else:
+        out = graph(k).counts()
+    stamp = summary_stamp(k)
+    if stamp and isinstance(stamp.get("counts"), dict):
+        out["department_kinds"] = stamp["counts"].get("department_kinds")
+    else:
+        out["department_kinds"] = None
+    return out
+
+
+def summary_stamp(k) -> dict | None:
+    """The folder store's summary stamp when it matches its build (standard library only)."""
+    from kg.summaries import read_stamp
+
+    return read_stamp(k[0]) if spec_kind(k[0]) == "path" else None
 
 
 @stored
@@ -265,8 +280,8 @@ def build_info(k) -> dict | None:
 
 @stored
 def plans_table(k):
-    """Every plan (held first), with 文号, issuer, date, level and region."""
-    return graph(k).named_df("plans")
+    """Every plan (held first), with 文号, issuer, date, level and region (the build's summary)."""
+    return graph(k).summary("plans")
 
 
 @stored
@@ -278,17 +293,23 @@ def hierarchy_result(k):
 @stored
 def held_plans(k) -> list[dict]:
     """Held plans, lowest level first then by region: plan (full IRI), title, region, level, rank, doc."""
+    from kg.store import expand
+
+    tree = graph(k).plan_tree()
     out: dict[str, dict] = {}
-    for r in _dicts(hierarchy_result(k)):
-        if r.get("held") and str(r["plan"]) not in out:
-            out[str(r["plan"])] = {
-                "plan": str(r["plan"]),
-                "title": r.get("title") or "",
-                "region": r.get("region") or "",
-                "level": r.get("levelName") or "",
-                "rank": r.get("rank") if r.get("rank") is not None else 99,
-                "doc": r.get("docNumber") or "",
-            }
+    for r in tree[tree["held"].fillna(False)].to_dict("records"):
+        iri = expand(str(r["plan"]))
+        out.setdefault(
+            iri,
+            {
+                "plan": iri,
+                "title": "" if blank(r.get("title")) else str(r["title"]),
+                "region": "" if blank(r.get("region")) else str(r["region"]),
+                "level": "" if blank(r.get("level")) else str(r["level"]),
+                "rank": 99 if blank(r.get("rank")) else int(r["rank"]),
+                "doc": "" if blank(r.get("doc_number")) else str(r["doc_number"]),
+            },
+        )
     return sorted(out.values(), key=lambda p: (-int(p["rank"]), p["region"], p["title"]))
 
 
@@ -310,9 +331,7 @@ def levels_present(k) -> list[str]:
 
 @stored
 def top_departments(k, level: str | None, plan: str | None, role: str):
-    from kg.api import DepartmentCount, frame
-
-    return frame(graph(k).top_departments(level=level, plan=plan, role=role), DepartmentCount)
+    return graph(k).department_counts(level=level, plan=plan, role=role)
 
 
 @stored
@@ -343,7 +362,7 @@ def text_reuse(k, actions: tuple[str, ...]) -> list[dict]:
 def indicator_names(k) -> list[str]:
     """Indicator names with targets, a leading 全国/全市/全省… removed, most plans first."""
     score: dict[str, int] = {}
-    for name, n in graph(k).named("indicator_names").rows:
+    for name, n in graph(k).indicator_counts().itertuples(index=False):
         base = strip_scope(str(name))
         score[base] = score.get(base, 0) + int(n)
     return sorted(score, key=lambda s: (-score[s], s))
@@ -358,9 +377,67 @@ def strip_scope(name: str) -> str:
 
 @stored
 def targets(k, indicator: str):
-    from kg.api import TargetComparison, frame
+    return graph(k).target_table(indicator=indicator)
 
-    return frame(graph(k).targets(indicator=indicator), TargetComparison)
+
+@stored
+def target_values(k, indicator: str):
+    """The numeric targets of an indicator with the level of their plan (for the distribution)."""
+    return graph(k).target_values(indicator=indicator)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def cascade_tree(k):
+    """The plan tree (build summary) with each plan's province, city, county and township."""
+    from explorer import sunburst
+
+    return sunburst.with_path(graph(k).plan_tree())
+
+
+def _within(k, within: tuple[str, ...]):
+    from explorer import sunburst
+
+    tree = cascade_tree(k)
+    for level, name in zip(sunburst.PATH, within, strict=False):
+        tree = tree[tree[level] == name]
+    return tree
+
+
+@stored
+def regions_below(k, within: tuple[str, ...]) -> list[str]:
+    """The regions of the next level under ``within`` (province, city …), most plans first."""
+    from explorer import sunburst
+
+    if len(within) >= len(sunburst.PATH):
+        return []
+    counts = _within(k, within)[sunburst.PATH[len(within)]].dropna().astype(str).value_counts()
+    return [str(r) for r in counts.sort_index().sort_values(ascending=False, kind="stable").index]
+
+
+@stored
+def cascade_rows(k, within: tuple[str, ...]) -> list[dict]:
+    """The sunburst's arcs under ``within``."""
+    from explorer import sunburst
+
+    return sunburst.region_rows(cascade_tree(k), within=within)
+
+
+@stored
+def plans_within(k, within: tuple[str, ...]) -> list[str]:
+    """The plans (prefixed IRIs) of the region ``within`` and below it."""
+    return [str(p) for p in _within(k, within)["plan"]]
+
+
+@stored
+def region_plan(k, within: tuple[str, ...]) -> str | None:
+    """The held plan of the region itself (the last of ``within``), full IRI; else any of its own."""
+    from explorer import sunburst
+    from kg.store import expand
+
+    tree = _within(k, within)
+    own = tree[tree["level"] == sunburst.PATH[len(within) - 1]]
+    own = own.sort_values("held", ascending=False, na_position="last")
+    return expand(str(own["plan"].iloc[0])) if len(own) else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)

@@ -26,6 +26,7 @@ from kg.api.comparisons import Comparisons
 from kg.api.diffusion import Diffusion
 from kg.api.matrix import Matrix
 from kg.api.records import Record
+from kg.api.summarised import Summarised
 from kg.errors import KGError, ValidationError
 from kg.queries import load_query
 from kg.store import QueryResult, Store, open_store, spec_kind
@@ -41,7 +42,7 @@ class Conformance(Record):
     report: str
 
 
-class PolicyGraph(Analyses, Comparisons, Diffusion, Matrix):
+class PolicyGraph(Summarised, Analyses, Comparisons, Diffusion, Matrix):
     """The knowledge graph behind a store: named queries, analyses, network projections."""
 
     def __init__(self, store: Store, *, spec: str | None = None):

@@ -68,22 +68,61 @@ def pyvis_pages(at: AppTest) -> list[str]:
 # -- overview ----------------------------------------------------------------------------------
 
 
-def test_overview_counts_hierarchy_and_plans(app):
+def test_overview_counts_cascade_and_plans(app, built_store):
     metrics = {m.label: m.value for m in app.metric}
     held = next(v for k, v in metrics.items() if k.startswith("Held plans"))
     assert held == "5"
     assert next(v for k, v in metrics.items() if k.startswith("Actions")) == "87"
+    # department kinds (canonical types) apart from department bodies (one per region)
+    from kg.graph import PolicyGraph
+
+    with PolicyGraph.open(store=built_store) as g:
+        kinds, bodies = len(g.top_departments()), g.named("build_counts").records()[0]["departments"]
+    assert kinds < bodies
+    assert next(v for k, v in metrics.items() if k.startswith("Dept. kinds")) == f"{kinds:,}"
+    assert next(v for k, v in metrics.items() if k.startswith("Dept. bodies")) == f"{bodies:,}"
     plans = frame_with(app, "文号")
     assert len(plans) >= 5
     assert "晋市政发〔2020〕17号" in set(plans["文号"].dropna())
     assert {"issuer · 发文机关", "date · 成文日期", "level · 层级"} <= set(plans.columns)
-    # the hierarchy is drawn as a self-contained pyvis page
-    pyvis = pyvis_pages(app)
-    assert pyvis, "the plan hierarchy network is missing"
-    assert "嘉峰镇" in pyvis[0]
+    # the cascade is drawn as a sunburst of regions, the provinces of the seeds to choose from
+    assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart"), "no sunburst"
+    assert set(app.selectbox(key="overview_province").options) == {"all · 全部", "山西省", "山东省", "吉林省"}
     caption = " ".join(str(c.value) for c in app.sidebar.caption)
     assert "5 documents" in caption, caption
     assert app.session_state["overview_painted"] is True  # the first-paint pause is taken once
+
+
+def test_overview_sunburst_counts_plans_and_coverage(built_store):
+    """山西省's plans: its own, 晋城市's two (one held), 沁水县's (cited by 嘉峰镇's) and 嘉峰镇's (held)."""
+    from explorer import sunburst
+    from kg.graph import PolicyGraph
+
+    with PolicyGraph.open(store=built_store) as g:
+        rows = sunburst.region_rows(sunburst.with_path(g.plan_tree()))
+    arcs = {(r["level"], r["region"]): r for r in rows}
+    assert (arcs["province", "山西省"]["plans"], arcs["province", "山西省"]["held"]) == (5, 2)
+    assert (arcs["city", "晋城市"]["plans"], arcs["city", "晋城市"]["held"]) == (4, 2)
+    assert (arcs["county", "沁水县"]["plans"], arcs["county", "沁水县"]["coverage"]) == (2, 0.5)
+    assert arcs["city", "聊城市"]["path"] == "山东省 › 聊城市"
+    # the rings fill the circle: the provinces' arcs end to end
+    provinces = sorted((r for r in rows if r["ring"] == 0), key=lambda r: r["start"])
+    assert provinces[0]["start"] == 0 and abs(provinces[-1]["end"] - 2 * 3.141592653589793) < 1e-9
+    assert sum(r["plans"] for r in provinces) == 10  # the 12 plans but the two national ones
+
+
+def test_overview_drills_down_to_one_region(app):
+    at = app
+    at.selectbox(key="overview_province").set_value("山西省").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="overview_city").options == ["all · 全部", "晋城市"]
+    at.selectbox(key="overview_city").set_value("晋城市").run()
+    plans = frame_with(at, "文号")
+    assert set(plans["region · 地区"]) == {"晋城市", "沁水县", "嘉峰镇"} and len(plans) == 4
+    at.toggle(key="overview_draw_tree").set_value(True).run()
+    assert not at.exception, at.exception
+    drawn = pyvis_pages(at)[0]
+    assert "嘉峰镇" in drawn and "聊城市" not in drawn
 
 
 def test_build_info_leaves_out_the_file_list(built_store, monkeypatch):
@@ -96,30 +135,6 @@ def test_build_info_leaves_out_the_file_list(built_store, monkeypatch):
     assert info["documents"] == 5
     assert info["counts"]["heldPlans"] == 5
     assert info["counts"]["actions"] == 87
-
-
-def test_overview_draws_the_top_of_a_large_hierarchy(built_store, monkeypatch):
-    """Beyond the drawing limit the overview draws the top ranks, and any plan's subtree on request
-    (the limit lowered to 5 so that the 12 seed plans exceed it)."""
-    monkeypatch.syspath_prepend(str(ROOT))
-    from explorer import helpers
-
-    monkeypatch.setattr(helpers, "OVERVIEW_MAX_NODES", 5)
-    monkeypatch.setenv("KG_STORE", str(built_store))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    assert not at.exception, at.exception
-    drawn = pyvis_pages(at)[0]
-    assert "山西省" in drawn and "(+4)" in drawn  # 晋城, 健康晋城, 沁水 and 嘉峰 below
-    assert "嘉峰镇" not in drawn
-    assert any("The 5 plans down to the" in str(c.value) for c in at.caption)
-    root = at.selectbox(key="overview_hierarchy_root")
-    assert len(root.options) == 4  # "the top levels" and the 3 provinces (the lowest rank drawn)
-    root.select_index(root.options.index("山西省 晋政发〔2019〕27号")).run()
-    assert not at.exception, at.exception
-    drawn = pyvis_pages(at)[0]
-    assert "嘉峰镇" in drawn and "聊城市" not in drawn
-    # 山西省, 国发 above it, 4 below it
-    assert any(str(c.value).startswith("6 plans: the chosen plan") for c in at.caption)
 
 
 def test_overview_levels_are_bilingual(app):
@@ -523,3 +538,28 @@ def test_html_in_documents_is_escaped(xss_store, monkeypatch):
     assert not at.exception, at.exception
     for blob in html_blobs(at):
         assert "<img src=x" not in blob and "<script>xss" not in blob
+
+
+def test_network_opens_on_the_highest_level_held_plan(app, built_store):
+    """The bounded default: one plan, the held plan of the highest level (of the seeds: a city's,
+    the first by region), with fewer nodes than all plans together."""
+    from kg.graph import PolicyGraph
+
+    with PolicyGraph.open(store=built_store) as g:
+        held = [r for r in g.named("hierarchy").records() if r.get("held")]
+    top = min(held, key=lambda r: (int(r["rank"]), str(r["region"]), str(r["title"])))
+    at = page(app, "network")
+    assert at.selectbox(key="net_plan").value.startswith(f"{top['region']} — ")
+    one = len(frame_with(at, "kind"))
+    at.selectbox(key="net_plan").set_value("all plans · 全部").run()
+    assert not at.exception, at.exception
+    assert len(frame_with(at, "kind")) > one
+
+
+def test_indicators_table_is_searchable(app):
+    at = page(app, "indicators")
+    at.selectbox(key="ind_name").set_value("居民健康素养水平").run()
+    at.text_input(key="ind_search").set_value("聊城").run()
+    assert not at.exception, at.exception
+    table = frame_with(at, "vs national")
+    assert set(table["region · 地区"]) == {"聊城市"} and set(table["year · 年份"]) == {2022, 2030}

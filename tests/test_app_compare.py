@@ -122,7 +122,7 @@ def test_the_same_plan_twice_is_a_warning(app):
 
 
 PAGES = {
-    "overview": {"dataframe": 2, "network": 1},
+    "overview": {"dataframe": 2, "chart": 1},  # the region's tree is drawn on request
     "departments": {"dataframe": 2, "chart": 1},
     "trace": {"dataframe": 1},
     "indicators": {"dataframe": 1, "chart": 1},

@@ -213,7 +213,7 @@ def test_explorer_in_the_browser(tmp_path):
             assert (store / "build.json").exists()
             metric = page.locator('[data-testid="stMetric"]').first.inner_text()
             assert "5" in metric
-            pyvis_frame(page)
+            page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(state="visible")  # the cascade
             screenshot(page, "overview")
 
             open_page(page, url + "/departments", "Actions of one department")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -45,65 +43,75 @@ VERDICT_LABEL = {
     "national": "national · 国家",
     None: "not comparable · 不可比",
 }
-COLORS = {
-    "stricter · 更严": "#2f855a",
-    "equal · 持平": "#3182ce",
-    "looser · 更宽": "#dd6b20",
-    "national · 国家": "#1a202c",
-    "not comparable · 不可比": "#a0aec0",
-}
 
 
-def _number(text) -> float | None:
-    m = re.search(r"[+-]?\d+(?:\.\d+)?", str(text or ""))
-    return float(m.group()) if m else None
-
-
-chart_data = view.assign(
-    numeric=[_number(v) for v in view["value"]],
-    verdict_label=[VERDICT_LABEL.get(v if isinstance(v, str) else None) for v in view["verdict"]],
-    who=[
-        f"{r or ''} · {o}" if o != "national" else f"{r} (national)"
-        for r, o in zip(view["region"], view["origin"], strict=True)
-    ],
-    target=[
-        f"{c or ''} {v or ''}{u or ''}"
-        for c, v, u in zip(view["comparator"], view["value"], view["unit"], strict=True)
-    ],
-)
-numeric = chart_data.dropna(subset=["numeric"])
-if not numeric.empty:
-    base = alt.Chart(numeric).encode(
-        y=alt.Y("who:N", title=None, sort=alt.SortField("numeric", order="descending")),
-        x=alt.X(
-            "numeric:Q",
-            title=f"target value · 目标值 ({', '.join(sorted({str(u) for u in numeric['unit'].dropna()})) or 'value'})",
-        ),
-        color=alt.Color(
-            "verdict_label:N",
-            title="vs national · 与国家比较",
-            scale=alt.Scale(domain=list(COLORS), range=list(COLORS.values())),
-        ),
-        tooltip=[
-            alt.Tooltip("region:N", title="地区"),
-            alt.Tooltip("plan:N", title="文件"),
-            alt.Tooltip("indicator:N", title="指标"),
-            alt.Tooltip("year:O", title="年份"),
-            alt.Tooltip("target:N", title="目标"),
-            alt.Tooltip("national:N", title="国家目标"),
-            alt.Tooltip("verdict_label:N", title="比较"),
+values = helpers.target_values(k, indicator)
+values = values[values["year"].isin(show_years)] if show_years else values
+local = values[~values["reference"].astype(bool)]
+national = values[values["reference"].astype(bool)].drop_duplicates("year")
+if not local.empty:
+    order = [lv for lv in helpers.LEVELS if lv in set(local["level"].dropna())]
+    shown = local.assign(
+        level_label=[helpers.level_label(k, lv) for lv in local["level"]],
+        target=[
+            f"{c or ''} {v:g}{u or ''}"
+            for c, v, u in zip(local["comparator"], local["value"], local["unit"].fillna(""), strict=True)
         ],
     )
-    bars = base.mark_bar()
-    labels = base.mark_text(align="left", dx=3, color="#1a202c").encode(text="target:N")
-    chart = (
-        alt.layer(bars, labels, data=numeric)
-        .properties(height=alt.Step(22))
-        .facet(row=alt.Row("year:O", title="year · 年份"))
-        .resolve_scale(y="independent")
-    )
+    units = ", ".join(sorted({str(u) for u in local["unit"].dropna()})) or "value"
+    y = alt.Y("level_label:N", title=None, sort=[helpers.level_label(k, lv) for lv in order])
+    charts = []
+    for year in sorted(set(int(v) for v in local["year"])):
+        data = shown[shown["year"] == year]
+        box = (
+            alt.Chart(data)
+            .mark_boxplot(extent="min-max", size=18, color="#90cdf4")
+            .encode(
+                x=alt.X("value:Q", title=f"target value · 目标值 ({units})", scale=alt.Scale(zero=False)), y=y
+            )
+        )
+        points = (
+            alt.Chart(data)
+            .mark_tick(color="#2b6cb0", opacity=0.5, thickness=1)
+            .encode(
+                x="value:Q",
+                y=y,
+                tooltip=[
+                    alt.Tooltip("region:N", title="地区"),
+                    alt.Tooltip("title:N", title="文件"),
+                    alt.Tooltip("indicatorName:N", title="指标"),
+                    alt.Tooltip("target:N", title="目标"),
+                ],
+            )
+        )
+        layers = [box, points]
+        mark = national[national["year"] == year]
+        if not mark.empty:
+            rule = alt.Chart(
+                mark.assign(
+                    label=[
+                        f"national · 国家 {c} {v:g}"
+                        for c, v in zip(mark["comparator"], mark["value"], strict=True)
+                    ]
+                )
+            )
+            layers.append(
+                rule.mark_rule(color="#c53030", strokeWidth=2).encode(x="value:Q", tooltip=["label:N"])
+            )
+            layers.append(
+                rule.mark_text(color="#c53030", align="left", dx=4, dy=-6, baseline="bottom").encode(
+                    x="value:Q", y=alt.value(0), text="label:N"
+                )
+            )
+        charts.append(alt.layer(*layers).properties(title=f"{year}", height=alt.Step(34)))
+    chart = alt.vconcat(*charts)
     st.altair_chart(chart, width="stretch")
     helpers.download_chart(chart, "indicator-targets")
+    st.caption(
+        f"{len(local):,} targets of {local['plan'].nunique():,} plans, by level: the box spans the lowest "
+        "to the highest target, its line the median; each tick is one plan's target; the red line the "
+        "national target of that year."
+    )
 else:
     st.caption("These targets are qualitative: no chart.")
 
@@ -113,11 +121,18 @@ summary = (
     .size()
     .unstack(fill_value=0)
 )
+st.subheader("Each target vs national · 与国家目标比较")
 if not summary.empty:
     cols = st.columns(3)
     for col, v in zip(cols, ["stricter", "equal", "looser"], strict=True):
         col.metric(VERDICT_LABEL[v], int(summary[v].sum()) if v in summary else 0)
 
+search = st.text_input(
+    "Search the table · 搜索 (region, plan, indicator)", value="", key="ind_search"
+).strip()
+if search:
+    hay = view[["region", "plan", "indicator"]].astype(str).agg(" ".join, axis=1)
+    view = view[hay.str.contains(search, regex=False)]
 table = view.assign(verdict=[VERDICT_LABEL.get(v if isinstance(v, str) else None) for v in view["verdict"]])
 table = table.rename(
     columns={

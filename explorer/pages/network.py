@@ -24,8 +24,16 @@ c1, c2, c3, c4 = st.columns([2, 2, 1.3, 1])
 view = c1.radio("View · 视图", list(VIEWS), format_func=VIEWS.get, key="net_view")
 plans = helpers.held_plans(k)
 plan_by_label = {helpers.plan_option(p): p["plan"] for p in plans}
+# A bounded default that draws at once at any scale: the plan of the highest level held (one
+# province's plan, at national scale); all plans, or a level, on request.
+first = min(plans, key=lambda p: (int(p["rank"]), p["region"], p["title"]), default=None)
 plan_label = c2.selectbox(
-    "Plan · 文件", ["all plans · 全部", *plan_by_label], key="net_plan", disabled=view == "hierarchy"
+    "Plan · 文件",
+    ["all plans · 全部", *plan_by_label],
+    index=1 + list(plan_by_label).index(helpers.plan_option(first)) if first else 0,
+    key="net_plan",
+    disabled=view == "hierarchy",
+    help="The network opens on one plan; choose all plans (or a level) for the larger networks.",
 )
 level = c2.selectbox(
     "Level · 层级",

@@ -37,42 +37,9 @@ def hierarchy_html(
     return html_text, g.number_of_nodes(), g.number_of_edges(), cut
 
 
-@helpers.stored
-def hierarchy_outline(k, max_nodes: int) -> tuple[int, list[tuple[str, str]]]:
-    """The number of plans, and the plans of the lowest rank drawn when they are too many to draw
-    (IRI, label), for the choice of a subtree."""
-    from kg import network
-
-    g = helpers.hierarchy_graph(k)
-    if g.number_of_nodes() <= max_nodes:
-        return g.number_of_nodes(), []
-    _, cut = network.collapse_hierarchy(g, max_nodes=max_nodes)
-    if cut is None:  # no levels known: nothing to choose from
-        return g.number_of_nodes(), []
-    heads = [
-        (n, str(d.get("label")).replace("\n", " ")) for n, d in g.nodes(data=True) if d.get("rank") == cut
-    ]
-    return g.number_of_nodes(), sorted(heads, key=lambda h: h[1])
-
-
-def hierarchy_network(k, height: str = "520px") -> None:
-    limit = helpers.OVERVIEW_MAX_NODES
-    total, heads = hierarchy_outline(k, limit)
-    root = None
-    if heads:
-        by_label: dict[str, str] = {}
-        for iri, label in heads:
-            by_label[label if label not in by_label else f"{label} · {iri.rsplit('/', 1)[-1]}"] = iri
-        whole = "the top levels · 上层"
-        choice = st.selectbox(
-            "Show · 显示",
-            [whole, *by_label],
-            key="overview_hierarchy_root",
-            help=f"{total:,} plans are too many to draw at once: pick a plan of the lowest level drawn to "
-            "see the plans that derive from it.",
-        )
-        root = by_label.get(choice)
-    html_text, n, e, cut = hierarchy_html(k, height, root, limit)
+def hierarchy_network(k, height: str, root: str) -> None:
+    """The tree of the plans around ``root`` (a region's own plan): its parents and what derives from it."""
+    html_text, n, e, cut = hierarchy_html(k, height, root, helpers.OVERVIEW_MAX_NODES)
     if html_text is None:
         st.info(
             f"{n:,} plans are too many to draw as a tree (at most {SUBTREE_MAX_NODES:,}); the table lists them."
@@ -83,25 +50,65 @@ def hierarchy_network(k, height: str = "520px") -> None:
     if cut is not None:
         levels = helpers.LEVELS
         lowest = helpers.level_label(k, levels[cut]) if cut < len(levels) else str(cut)
-    if cut is not None and root:
         note = (
-            f"{n} plans around the chosen plan, down to the {lowest} level (too many below it to draw "
+            f"{n} plans around the region's plan, down to the {lowest} level (too many below it to draw "
             "them all); (+N) counts the plans below one. "
         )
-    elif cut is not None:
-        note = (
-            f"The {n} plans down to the {lowest} level, of {total:,}; (+N) counts the plans "
-            "below one. Pick a plan above to see those. "
-        )
-    elif root:
-        note = f"{n} plans: the chosen plan, the plans it derives from and those deriving from it. "
     else:
-        note = f"{n} plans, {e} links from each plan to the plan it derives from, national at the top. "
+        note = f"{n} plans: the region's plan, the plans it derives from and those deriving from it. "
     st.caption(
         note + "Filled boxes: plans whose text is held; pale dashed ellipses: plans known from citations or "
-        "reference data. Colour = level. Drag to move, scroll to zoom, hover for details, click a plan "
-        "to highlight its neighbours."
+        "reference data. Colour = level. Drag to move, scroll to zoom, hover for details."
     )
+
+
+def cascade_chart(k) -> tuple[str, ...]:
+    """The sunburst of the regions under the chosen one, and the choice (province, then city …)
+    made with the selectors or by a click on an inner arc. Returns the chosen path."""
+    from explorer import sunburst
+
+    within: list[str] = []
+    cols = st.columns(3)
+    for depth, level in enumerate(sunburst.PATH[:3]):
+        options = helpers.regions_below(k, tuple(within))
+        key = f"overview_{level}"
+        picked = st.session_state.pop(f"{key}_clicked", None)  # set by a click on the chart, below
+        if picked in options:
+            st.session_state[key] = picked
+        if st.session_state.get(key) not in (None, *options):
+            st.session_state[key] = None
+        choice = cols[depth].selectbox(
+            f"{helpers.level_label(k, level)}",
+            [None, *options],
+            format_func=lambda r: "all · 全部" if r is None else r,
+            key=key,
+            disabled=not options,
+        )
+        if choice is None:
+            break
+        within.append(choice)
+    rows = helpers.cascade_rows(k, tuple(within))
+    if not rows:
+        st.info("No plans of a known region below this one.")
+        return tuple(within)
+    chart = sunburst.chart(rows, title=" › ".join(within) or "中国")
+    event = st.altair_chart(chart, on_select="rerun", selection_mode="region", key="overview_sunburst")
+    helpers.download_chart(chart, "cascade")
+    clicked = (getattr(event, "selection", None) or {}).get("region") or []
+    if clicked and len(within) < 3:
+        region, level = clicked[0].get("region"), clicked[0].get("level")
+        if level == sunburst.PATH[len(within)] and region:
+            st.session_state[f"overview_{level}_clicked"] = region
+            st.session_state.pop("overview_sunburst", None)
+            st.rerun()
+    shown = {r["level"] for r in rows}
+    st.caption(
+        "Rings from the centre: "
+        + " → ".join(helpers.level_label(k, lv) for lv in sunburst.PATH if lv in shown)
+        + ". An arc's size is the number of plans in that region (its own and those below); its colour "
+        "the share of them whose text is held. Click an inner arc, or choose above, to go down a level."
+    )
+    return tuple(within)
 
 
 helpers.page_header(
@@ -112,13 +119,25 @@ helpers.page_header(
 k = helpers.key()
 c = helpers.counts(k)
 
-cols = st.columns(6)
-cols[0].metric("Held plans · 已收录", c["heldPlans"], help="Plans whose full text is in data/plans")
-cols[1].metric("All plans · 全部", c["plans"], help="Held plans and the plans they cite or derive from")
-cols[2].metric("Actions · 行动", c["actions"], help="Actions of the held plans")
-cols[3].metric("Departments · 部门", c["departments"], help="Departments as written, per region")
-cols[4].metric("Indicators · 指标", c["indicators"])
-cols[5].metric("Triples · 三元组", f"{c['triples']:,}")
+cols = st.columns(7)
+cols[0].metric("Held plans · 已收录", f"{c['heldPlans']:,}", help="Plans whose full text is in data/plans")
+cols[1].metric(
+    "All plans · 全部", f"{c['plans']:,}", help="Held plans and the plans they cite or derive from"
+)
+cols[2].metric("Actions · 行动", f"{c['actions']:,}", help="Actions of the held plans")
+kinds = c.get("department_kinds")
+cols[3].metric(
+    "Dept. kinds · 部门类型",
+    "–" if kinds is None else f"{kinds:,}",
+    help="Canonical kinds of department (卫生健康委员会, 教育局 …) responsible for actions",
+)
+cols[4].metric(
+    "Dept. bodies · 部门机构",
+    f"{c['departments']:,}",
+    help="Departments as written, one per region (each city's own health commission counts once)",
+)
+cols[5].metric("Indicators · 指标", f"{c['indicators']:,}")
+cols[6].metric("Triples · 三元组", f"{c['triples']:,}")
 
 if not st.session_state.get("overview_painted"):
     # A session's first run: leave the CPU to the browser for a moment, so that it paints the counts
@@ -144,20 +163,22 @@ with right:
         for lv in helpers.LEVELS
         if c["plans_by_level"].get(lv)
     ]
-    levels_table = pd.DataFrame(rows)
-    st.dataframe(levels_table, hide_index=True, width="stretch")
-    helpers.download_table(levels_table, "plans-per-level")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    helpers.download_table(pd.DataFrame(rows), "plans-per-level")
     st.caption(
         "A plan is *held* when its text is in the corpus; the others are known from the documents "
         "that cite them or from the national reference data."
     )
 
 with left:
-    st.subheader("Plan hierarchy · 文件层级")
-    network_slot = st.container()  # filled last: the counts and the table show first
+    st.subheader("The cascade · 政策层级")
+    within = cascade_chart(k)
 
 st.subheader("Plans · 文件列表")
 plans = helpers.plans_table(k).copy()
+if within:
+    in_region = helpers.plans_within(k, within)
+    plans = plans[plans["plan"].isin(in_region)]
 only_held = st.toggle("Only plans whose text is held", value=False, key="overview_only_held")
 if only_held:
     plans = plans[plans["held"] == True]  # noqa: E712 - nullable boolean column
@@ -175,6 +196,14 @@ plans = plans.rename(
 )
 st.dataframe(plans.drop(columns=["plan"]), hide_index=True, width="stretch")
 helpers.download_table(plans.drop(columns=["plan"]), "plans")
+if within:
+    st.caption(f"The {len(plans):,} plans of {' › '.join(within)}.")
 
-with network_slot:
-    hierarchy_network(k, height="560px")
+if within:
+    st.subheader(f"Plan tree of {within[-1]} · 文件层级")
+    if st.toggle("Draw the plans of this region as a tree", value=False, key="overview_draw_tree"):
+        root = helpers.region_plan(k, within)
+        if root is None:
+            st.info(f"No plan of {within[-1]} itself: its plans are listed above.")
+        else:
+            hierarchy_network(k, height="560px", root=root)

@@ -17,6 +17,7 @@ from kg.build.summary import store_counts
 from kg.errors import KGError
 from kg.locations import BUILD_INFO, is_store_folder
 from kg.store import open_store
+from kg.summaries import write_summaries
 
 
 def _pid_alive(pid: int) -> bool:
@@ -79,8 +80,11 @@ def finish(
     reuse: Path | None,
     *,
     summary: tuple[int, dict] | None = None,
+    changed: list[URIRef] | None = None,
 ) -> int:
-    """Complete the new store (counts and build.json, records cache) and swap it into place."""
+    """Complete the new store (counts and build.json, records cache, summaries) and swap it into
+    place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its summaries
+    are then updated plan by plan)."""
     if summary is None:
         with open_store(tmp, read_only=True) as store:
             summary = store_counts(store)
@@ -89,6 +93,9 @@ def finish(
     info["counts"] = counts
     RecordCache.write(tmp, records_by_sha, reuse)
     (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    # the pages' tables, stamped with this build.json: written inside the new folder, swapped with it
+    with open_store(tmp, read_only=True) as store:
+        write_summaries(store, tmp, previous=target if changed is not None else None, changed=changed)
     swap(target, tmp)
     return triples
 
@@ -128,6 +135,6 @@ def patch_folder_store(
                 append_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, graph, triples)
             store.flush()
         # the stores are closed (their last references dropped): the files are released before the swap
-        return finish(tmp, target, info, records_by_sha, target)
+        return finish(tmp, target, info, records_by_sha, target, changed=[*remove, *graphs])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

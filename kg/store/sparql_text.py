@@ -50,6 +50,15 @@ def shorten(iri: str, prefix_map: dict[str, str] | None = None) -> str:
     return f"{best[0]}:{iri[len(best[1]) :]}"
 
 
+def expand(name: str, prefix_map: dict[str, str] | None = None) -> str:
+    """``hc:Plan`` -> the full IRI (the inverse of :func:`shorten`); anything else as it is."""
+    prefix_map = prefixes() if prefix_map is None else prefix_map
+    prefix, colon, local = str(name).partition(":")
+    if colon and prefix in prefix_map and not local.startswith("//"):
+        return prefix_map[prefix] + local
+    return str(name)
+
+
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _WHERE = re.compile(r"(?i)\bWHERE\s*\{")
 _VAR_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -1,0 +1,191 @@
+"""The summary tables computed from a store by the named queries (one pass each)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Literal
+
+ABOVE = ("province", "city", "county")  # the levels a plan is grouped under on the overview
+
+
+def _frame(rows: list[dict], columns: list[str]):
+    """A DataFrame of plain values with one type per column (Parquet needs one): booleans, integers
+    (nullable), floats or strings."""
+    import pandas as pd
+
+    df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=columns, dtype=object)
+    for col in columns:
+        values = [v for v in df[col] if v is not None]
+        if values and all(isinstance(v, bool) for v in values):
+            df[col] = df[col].astype("boolean")
+        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            df[col] = df[col].astype("Int64")
+        elif values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values):
+            df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
+        else:
+            df[col] = pd.array([None if v is None else str(v) for v in df[col]], dtype="string")
+    return df
+
+
+def _records(store, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
+    """The named query's variables and rows on ``store``, with ``bindings`` (name -> RDF term)."""
+    from kg.queries import load_query
+
+    res = store.query(load_query(query), bindings=bindings or None)
+    return list(res.vars), res.records()
+
+
+def _hierarchy(store, targets=None):
+    return _frame(hierarchy_rows(store, targets), HIERARCHY_COLUMNS)
+
+
+def hierarchy_rows(store, targets=None) -> list[dict]:
+    """One row per plan: the named query ``hierarchy`` (its first parent), the plan's actions and
+    targets, and the province, city and county plans above it along its parents."""
+    _, rows = _records(store, "hierarchy")
+    plans: dict[str, dict] = {}
+    for r in rows:
+        plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
+    actions = {str(r["plan"]): int(r["actions"]) for r in _records(store, "plan_action_counts")[1]}
+    if targets is None:
+        targets = _query_table("indicator_targets", name=Literal(""))(store)
+    targets = {str(p): int(n) for p, n in targets["plan"].value_counts().items()}
+    out = []
+    for iri, r in plans.items():
+        row = {
+            "plan": iri,
+            "title": r.get("title"),
+            "doc_number": r.get("docNumber"),
+            "level": r.get("levelName"),
+            "rank": r.get("rank"),
+            "region": r.get("region"),
+            "held": bool(r.get("held")),
+            "parent": None if r.get("parent") is None else str(r["parent"]),
+            "method": r.get("method"),
+            "score": r.get("score"),
+            "actions": actions.get(iri, 0),
+            "targets": targets.get(iri, 0),
+        }
+        seen, node = set(), r
+        while node is not None and str(node["plan"]) not in seen:  # up the parents, cycles cut
+            seen.add(str(node["plan"]))
+            level = node.get("levelName")
+            if level in ABOVE and level != row["level"]:
+                row.setdefault(level, node.get("region") or node.get("title"))
+            parent = node.get("parent")
+            node = plans.get(str(parent)) if parent is not None else None
+        if row["level"] in ABOVE:
+            row[row["level"]] = row["region"] or row["title"]
+        out.append(row)
+    return out
+
+
+HIERARCHY_COLUMNS = [
+    "plan", "title", "doc_number", "level", "rank", "region", "held", "parent", "method", "score",
+    "actions", "targets", *ABOVE,
+]  # fmt: skip
+
+
+def _plans(store):
+    cols, rows = _records(store, "plans")
+    return _frame(rows, cols)
+
+
+RESPONSIBILITY_KEYS = ["type", "theme", "plan", "level", "role"]
+
+
+def count_responsibilities(rows: list[dict]):
+    """Actions per department type, theme, plan, level and role, and per the same for any role
+    (``role="any"``: an action a type both leads and takes part in counts once), from the rows of
+    summary_responsibility_rows (one per action, type and role)."""
+    import pandas as pd
+
+    raw = pd.DataFrame(rows, columns=[*RESPONSIBILITY_KEYS, "action"], dtype=object)
+    raw["theme"] = raw["theme"].fillna("")  # grouped as a value; None again below
+    per_role = raw.groupby(RESPONSIBILITY_KEYS, sort=True)["action"].nunique().reset_index()
+    any_role = raw.groupby(RESPONSIBILITY_KEYS[:-1], sort=True)["action"].nunique().reset_index()
+    both = pd.concat([per_role, any_role.assign(role="any")], ignore_index=True)
+    out = both.rename(columns={"action": "actions"})[[*RESPONSIBILITY_KEYS, "actions"]]
+    records = out.astype(object).to_dict("records")
+    for r in records:
+        r["theme"] = r["theme"] or None
+        r["actions"] = int(r["actions"])
+    return _frame(records, [*RESPONSIBILITY_KEYS, "actions"])
+
+
+def _responsibilities(store):
+    return count_responsibilities(_records(store, "summary_responsibility_rows")[1])
+
+
+def _query_table(query: str, **bindings):
+    def table(store):
+        cols, rows = _records(store, query, **bindings)
+        return _frame(rows, cols)
+
+    return table
+
+
+BUILDERS = {
+    "plans": _plans,
+    "hierarchy": _hierarchy,
+    "responsibilities": _responsibilities,
+    "targets": lambda store: _query_table("indicator_targets", name=Literal(""))(store).drop(
+        columns=["indicator"]
+    ),
+    "department_types": _query_table("department_types"),
+}
+
+
+def compute_table(store, name: str):
+    """One summary table computed by SPARQL from ``store``."""
+    return BUILDERS[name](store)
+
+
+def compute_tables(store) -> dict:
+    """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`)."""
+
+    tables = {name: build(store) for name, build in BUILDERS.items() if name != "hierarchy"}
+    tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
+    return tables
+
+
+def update_tables(store, old: dict, changed: list) -> dict:
+    """The tables of ``store`` after a patch build: the previous per-plan tables (``old``) without the
+    plans gone or written anew, with the rows of the plans in the ``changed`` graphs (looked up
+    plan by plan); the plan list and tree, which links can change anywhere, computed whole."""
+    import pandas as pd
+    from rdflib import URIRef
+
+    from kg.store import expand
+
+    old = {name: _plain_text(df) for name, df in old.items()}  # categories of the previous build's
+    fresh: set[str] = set()
+    for iri in changed:
+        fresh |= {str(r["plan"]) for r in _records(store, "held_plans_in_graph", graph=URIRef(str(iri)))[1]}
+    plans = _plans(store)
+    present = set(plans["plan"].astype(str))
+    keep = lambda df: df[df["plan"].astype(str).isin(present - fresh)]  # noqa: E731
+    resp, targets = [], []
+    for plan in sorted(fresh):
+        iri = URIRef(expand(plan))
+        resp += _records(store, "summary_responsibility_rows_plan", plan=iri)[1]
+        targets += _records(store, "summary_plan_targets", plan=iri)[1]
+    added = count_responsibilities(resp)
+    tables = {"plans": plans, "department_types": _query_table("department_types")(store)}
+    tables["responsibilities"] = pd.concat([keep(old["responsibilities"]), added], ignore_index=True)
+    added = _frame(targets, list(old["targets"].columns))
+    tables["targets"] = pd.concat([keep(old["targets"]), added], ignore_index=True)
+    tables["hierarchy"] = _hierarchy(store, tables["targets"])
+    return {name: _typed(tables[name], old.get(name)) for name in BUILDERS}
+
+
+def _typed(df, like):
+    """``df`` with the column types of ``like`` where one of the concatenated parts was empty."""
+    if like is None:
+        return df
+    return df.astype({c: t for c, t in like.dtypes.items() if c in df.columns and df[c].dtype != t})
+
+
+def _plain_text(df):
+    return df.astype({c: "string" for c in df.columns if str(df[c].dtype) == "category"})

@@ -1,0 +1,140 @@
+"""The summaries a build keeps beside the store (kg/summaries): equal to the SPARQL answers on the
+seeds, never read when stale, and rewritten by append and remove builds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.api import DepartmentCount, TargetComparison, frame
+from kg.build import build
+from kg.summaries import SUMMARY_DIR, TABLES, is_fresh, read_stamp, read_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data" / "plans").glob("*.txt"))
+
+
+def _ranking(df) -> list[tuple]:
+    return [(str(t), int(a), int(p)) for t, a, p in df[["type", "actions", "plans"]].itertuples(index=False)]
+
+
+def _rows(df) -> list[tuple]:
+    import pandas as pd
+
+    return sorted(tuple("" if pd.isna(v) else str(v) for v in r) for r in df.astype(object).values)
+
+
+def test_a_build_writes_fresh_summaries(built_store):
+    assert is_fresh(built_store)
+    stamp = read_stamp(built_store)
+    for name in TABLES:
+        assert (built_store / SUMMARY_DIR / f"{name}.parquet").exists()
+        assert len(read_table(built_store, name)) == stamp["rows"][name]
+
+
+@pytest.mark.parametrize("level", [None, "city", "township"])
+@pytest.mark.parametrize("role", ["any", "lead", "participant"])
+def test_department_counts_equal_the_named_query(built_store, level, role):
+    with kg.open(str(built_store)) as g:
+        assert g.summaries_fresh()
+        want = frame(g.top_departments(level=level, role=role), DepartmentCount)
+        assert _ranking(g.department_counts(level=level, role=role)) == _ranking(want)
+
+
+def test_department_counts_of_one_plan_equal_the_named_query(built_store):
+    with kg.open(str(built_store)) as g:
+        plan = str(g.resolve_plan("聊城市"))
+        want = _ranking(frame(g.top_departments(plan=plan), DepartmentCount))
+        assert want and _ranking(g.department_counts(plan=plan)) == want
+
+
+def test_department_kinds_and_bodies_are_counted_apart(built_store):
+    with kg.open(str(built_store)) as g:
+        c = g.headline_counts()
+        kinds = len(g.top_departments())  # canonical types with a responsibility
+        bodies = g.named("build_counts").records()[0]["departments"]
+    assert c["department_kinds"] == kinds == read_stamp(built_store)["counts"]["department_kinds"]
+    assert c["department_bodies"] == bodies
+    assert kinds < bodies  # every city's own 卫健委 is one body of the one kind "health"
+    # the five held seed plans: 晋城 19, 淄博 19, 聊城 15, 长春 16 and 嘉峰镇 18 actions
+    assert c["heldPlans"] == 5 and c["actions"] == 19 + 19 + 15 + 16 + 18
+
+
+@pytest.mark.parametrize("indicator", ["居民健康素养水平", "人均预期寿命", "率"])
+def test_target_table_equals_the_named_query(built_store, indicator):
+    with kg.open(str(built_store)) as g:
+        want = frame(g.targets(indicator=indicator), TargetComparison)
+        got = g.target_table(indicator=indicator)
+    assert len(want) > 0 and _rows(got) == _rows(want)
+
+
+def test_liaocheng_2022_health_literacy_is_stricter_from_the_summary(built_store):
+    # 聊城: 居民健康素养水平 2022 ≥ 24% against the national ≥ 22%
+    with kg.open(str(built_store)) as g:
+        t = g.target_table(indicator="居民健康素养水平")
+    row = t[(t["region"] == "聊城市") & (t["year"] == 2022)]
+    assert list(row["verdict"]) == ["stricter"]
+
+
+def test_indicator_counts_equal_the_named_query(built_store):
+    with kg.open(str(built_store)) as g:
+        want = [(str(n), int(p)) for n, p in g.named("indicator_names").rows]
+        got = [(str(n), int(p)) for n, p in g.indicator_counts().itertuples(index=False)]
+    assert got == want
+
+
+def test_plan_tree_places_a_township_under_its_county_city_and_province(built_store):
+    with kg.open(str(built_store)) as g:
+        tree = g.plan_tree()
+        hierarchy = {str(r["plan"]) for r in g.named("hierarchy").records()}
+    assert set(tree["plan"]) == hierarchy
+    # 嘉峰镇's plan derives from 沁水县's (沁政办发〔2021〕4号), which derives from 晋城市's
+    jiafeng = tree[tree["region"] == "嘉峰镇"].iloc[0]
+    assert (jiafeng["province"], jiafeng["city"], jiafeng["county"]) == ("山西省", "晋城市", "沁水县")
+    assert int(jiafeng["actions"]) == 18
+    shanxi = g.plan_tree(province="山西省")
+    assert set(shanxi["region"]) == {"山西省", "晋城市", "沁水县", "嘉峰镇"}
+
+
+def test_a_stale_stamp_is_not_read(store_copy):
+    info = store_copy / "build.json"
+    info.write_text(info.read_text(encoding="utf-8") + " ", encoding="utf-8")  # another build's
+    assert not is_fresh(store_copy)
+    assert read_table(store_copy, "hierarchy") is None
+    (store_copy / SUMMARY_DIR / "responsibilities.parquet").write_bytes(b"not a table")
+    with kg.open(str(store_copy)) as g:  # recomputed by SPARQL, the damaged file never read
+        assert not g.summaries_fresh()
+        assert _ranking(g.department_counts()) == _ranking(frame(g.top_departments(), DepartmentCount))
+
+
+def test_summaries_follow_append_and_remove_builds(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for f in SEEDS[:3]:  # 晋城市, 嘉峰镇, 聊城市
+        shutil.copy(f, plans)
+    store = tmp_path / "store"
+    build([plans], str(store))
+    regions = lambda: set(read_table(store, "hierarchy").query("held == True")["region"])  # noqa: E731
+    assert regions() == {"晋城市", "嘉峰镇", "聊城市"}
+
+    shutil.copy(SEEDS[3], plans)  # 淄博市: an append build
+    result = build([plans], str(store))
+    assert result.mode != "full" and is_fresh(store) and read_stamp(store)["incremental"]
+    assert regions() == {"晋城市", "嘉峰镇", "聊城市", "淄博市"}
+    zibo = read_table(store, "responsibilities").query("plan == 'hcid:doc/淄政发-2021-5'")
+    assert len(zibo) > 0
+
+    (plans / SEEDS[2].name).unlink()  # 聊城市 removed: an incremental build
+    result = build([plans], str(store))
+    assert result.mode != "full" and is_fresh(store) and read_stamp(store)["incremental"]
+    assert regions() == {"晋城市", "嘉峰镇", "淄博市"}
+    assert "聊城市" not in set(read_table(store, "targets")["region"].dropna())
+
+    fresh = tmp_path / "fresh"  # updated plan by plan, the tables are those of a fresh build
+    build([plans], str(fresh))
+    assert not read_stamp(fresh)["incremental"]
+    for name in TABLES:
+        assert _rows(read_table(store, name)) == _rows(read_table(fresh, name)), name
