@@ -237,3 +237,15 @@ def chart_data(element, *, having: str = "", without: str = "\0"):
 
     frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in element.proto.datasets]
     return pd.concat([f for f in frames if (not having or having in f.columns) and without not in f.columns])
+
+
+def test_the_builds_summary_gives_the_rows_the_query_gives(graph):
+    from kg.api.diffusion import _plain_rows
+    from kg.queries import load_query
+
+    assert graph.summaries_fresh()
+    by_query = _plain_rows(graph.store.query_raw(load_query("diffusion")))
+    key = lambda r: str(r["plan"])  # noqa: E731
+    assert sorted(graph._diffusion_rows(), key=key) == sorted(by_query, key=key)
+    jincheng = next(lag for lag in graph.diffusion() if lag.region == "晋城市")
+    assert (jincheng.date, jincheng.days_after_national) == ("2020-12-30", 555)

@@ -204,3 +204,20 @@ def test_page_filters_by_role_and_plan(matrix_page):
     at.radio(key="mx_role").set_value("any")
     at.selectbox(key="mx_level").set_value("township").run()
     assert any("No department" in str(i.value) for i in at.info)
+
+
+@pytest.mark.parametrize("level", [None, "city", "county"])
+@pytest.mark.parametrize("role", ["any", "lead", "participant"])
+def test_the_builds_summaries_count_the_matrix_as_sparql_does(graph, level, role):
+    from kg.api.matrix import _summary_counts
+
+    assert graph.summaries_fresh()  # a folder store: its build wrote the summaries
+    by_sparql = graph.named("matrix", level=level, role=None if role == "any" else role)
+    expected = [(str(t), str(th), int(a), int(led)) for t, th, a, led in by_sparql.rows]
+    assert _summary_counts(graph.summary("responsibilities"), level, role) == expected
+    assert _summary_counts(graph.summary("matrix"), level, role) == expected
+    if level is None and role == "any":
+        health_tobacco = ("department-type/health", "theme/tobacco")
+        assert [
+            c[2:] for c in expected if c[0].endswith(health_tobacco[0]) and c[1].endswith(health_tobacco[1])
+        ] == [(4, 3)]

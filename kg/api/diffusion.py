@@ -105,6 +105,9 @@ class Diffusion:
         """Every plan as plain text: plan, level (IRI), held, date, title, docNumber, region,
         province, parent (IRI). The one place they are read, so that a precomputed table can
         stand in for the query."""
+        if self.summaries_fresh():  # the query's answer, kept by the build
+            df = self.summary("diffusion")
+            return df.astype(object).where(df.notna(), None).to_dict("records")
         return _plain_rows(self.store.query_raw(load_query("diffusion")))
 
     def diffusion(

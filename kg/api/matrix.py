@@ -54,6 +54,26 @@ def _rows(res) -> list[dict]:
     return [dict(zip(res.vars, row, strict=True)) for row in res.rows]
 
 
+def _summary_counts(resp, level: str | None, role: str) -> list[tuple[str, str, int, int]]:
+    """What matrix.rq counts, from the matrix summary (actions per department type, theme, level and
+    role, ``any`` counting an action once; or the responsibilities summary, per plan too: an action
+    is in one plan, so the plans' counts add up). In the query's order: most actions first."""
+    from kg.store import expand
+
+    rows = resp[resp["theme"].notna()]
+    if level is not None:
+        rows = rows[rows["level"] == level]
+    sums = rows.groupby(["type", "theme", "role"], observed=True)["actions"].sum()
+    counted = {(str(t), str(th), str(r)): int(n) for (t, th, r), n in sums.items()}
+    cells = {(t, th) for t, th, r in counted if r == role}
+    out = []
+    for t, th in cells:
+        actions = counted[(t, th, role)]
+        led = actions if role == "lead" else 0 if role == "participant" else counted.get((t, th, "lead"), 0)
+        out.append((expand(t), expand(th), actions, led))
+    return sorted(out, key=lambda c: (-c[2], c[0], c[1]))
+
+
 class Matrix:
     """Who is responsible for what theme (``matrix``, ``matrix_cell``)."""
 
@@ -75,6 +95,8 @@ class Matrix:
         role_iri = None if role == "any" else role
         if plan is not None:  # one plan's actions looked up directly (see matrix_plan.rq)
             res = self.named("matrix_plan", plan=plan, level=level, role=role_iri)
+        elif self.summaries_fresh():  # a level or the whole graph: counted once by the build
+            return _summary_counts(self.summary("matrix"), level, role)
         else:
             res = self.named("matrix", level=level, role=role_iri)
         return [(str(r["type"]), str(r["theme"]), int(r["actions"]), int(r["led"])) for r in _rows(res)]

@@ -14,7 +14,10 @@ Tables (one row per …):
   ``any``: an action counted once whichever roles the type has in it), with the actions counted;
 - ``targets``: indicator target (indicator × plan × year), as the named query ``indicator_targets``
   without the indicators' IRIs (one per plan: half a million distinct values at 10,000 plans);
-- ``department_types``: department type with its labels.
+- ``department_types``: department type with its labels;
+- ``matrix``: department type × theme × level × role, the responsibilities' actions added up over
+  the plans (an action is in one plan), for the responsibility matrix of a level or the whole graph;
+- ``diffusion``: plan, as the named query ``diffusion`` answers (plain text), for the diffusion page.
 """
 
 from __future__ import annotations
@@ -30,8 +33,8 @@ from kg.locations import BUILD_INFO
 
 SUMMARY_DIR = "summaries"
 STAMP = "stamp.json"
-SUMMARY_FORMAT = 3  # raise when a table's columns or meaning change: older tables are then stale
-TABLES = ("plans", "hierarchy", "responsibilities", "targets", "department_types")
+SUMMARY_FORMAT = 4  # raise when a table's columns or meaning change: older tables are then stale
+TABLES = ("plans", "hierarchy", "responsibilities", "targets", "department_types", "matrix", "diffusion")
 
 
 def build_stamp(folder: str | Path) -> str | None:

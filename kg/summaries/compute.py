@@ -118,6 +118,33 @@ def _responsibilities(store):
     return count_responsibilities(_records(store, "summary_responsibility_rows")[1])
 
 
+MATRIX_KEYS = ["type", "theme", "level", "role"]
+
+
+def matrix_table(responsibilities):
+    """Actions per department type, theme, level and role: the plans' counts added up (an action is
+    in one plan); actions without a theme are in no cell."""
+    rows = responsibilities[responsibilities["theme"].notna()]
+    sums = rows.groupby(MATRIX_KEYS, observed=True, sort=True)["actions"].sum().reset_index()
+    records = sums.astype(object).to_dict("records")
+    for r in records:
+        r["actions"] = int(r["actions"])
+    return _frame(records, [*MATRIX_KEYS, "actions"])
+
+
+def _diffusion(store):
+    """The named query ``diffusion`` as plain text (an IRI as itself, a literal as its lexical form)."""
+    from kg.queries import load_query
+
+    answer = store.query_raw(load_query("diffusion"))
+    names = list(answer.vars)
+    rows = [
+        {n: (t[1] if isinstance(t, tuple) else t) for n, t in zip(names, row, strict=True)}
+        for row in answer.rows
+    ]
+    return _frame(rows, names)
+
+
 def _query_table(query: str, **bindings):
     def table(store):
         cols, rows = _records(store, query, **bindings)
@@ -134,6 +161,8 @@ BUILDERS = {
         columns=["indicator"]
     ),
     "department_types": _query_table("department_types"),
+    "matrix": lambda store: matrix_table(_responsibilities(store)),
+    "diffusion": _diffusion,
 }
 
 
@@ -145,8 +174,10 @@ def compute_table(store, name: str):
 def compute_tables(store) -> dict:
     """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`)."""
 
-    tables = {name: build(store) for name, build in BUILDERS.items() if name != "hierarchy"}
+    derived = ("hierarchy", "matrix")
+    tables = {name: build(store) for name, build in BUILDERS.items() if name not in derived}
     tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
+    tables["matrix"] = matrix_table(tables["responsibilities"])
     return tables
 
 
@@ -177,6 +208,8 @@ def update_tables(store, old: dict, changed: list) -> dict:
     added = _frame(targets, list(old["targets"].columns))
     tables["targets"] = pd.concat([keep(old["targets"]), added], ignore_index=True)
     tables["hierarchy"] = _hierarchy(store, tables["targets"])
+    tables["matrix"] = matrix_table(tables["responsibilities"])
+    tables["diffusion"] = _diffusion(store)  # parents can change anywhere, as in the plan tree
     return {name: _typed(tables[name], old.get(name)) for name in BUILDERS}
 
 
