@@ -71,12 +71,34 @@ def network(g):
     return g.to_networkx("department-action", plan=plan)
 
 
+def diffusion(g):
+    return g.diffusion()
+
+
+def matrix(g):
+    cells = g.matrix()  # the whole graph, any role; then the first cell's actions
+    return cells, g.matrix_cell(department_type=cells[0].type, theme=cells[0].theme) if cells else []
+
+
+def compare(g):
+    from kg.store import expand
+
+    held = _held(g).sort_values(["rank", "region", "title"], ascending=[False, True, True])
+    b = expand(str(held["plan"].iloc[0]))  # the page's default: the lowest-level plan and its held parent
+    up = [r for r in g.named("trace_plans", start=b).records() if expand(str(r["plan"])) != b and r.get("held")]
+    a = expand(str(up[0]["plan"])) if up else expand(str(held["plan"].iloc[1]))
+    return g.compare_plans(a=a, b=b)
+
+
 PAGES = {  # page -> its data step in the default state
     "overview": overview,
     "departments": departments,
     "trace": trace,
     "indicators": indicators,
     "network": network,
+    "diffusion": diffusion,
+    "matrix": matrix,
+    "compare": compare,
 }
 
 
