@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
+from kg.errors import QueryError
 from kg.graph import PolicyGraph
 from kg.queries import list_queries, load_query
 from kg.rdf import BASE
@@ -55,19 +56,19 @@ ServerRoot = {d}
 ServerThreads = 4
 Charset = UTF-8
 [SPARQL]
-ResultSetMaxRows = 1000000
+ResultSetMaxRows = {max_rows}
 MaxQueryExecutionTime = 120
 """
 
 
-def start_virtuoso(folder: Path):
+def start_virtuoso(folder: Path, *, max_rows: int = 1_000_000):
     """A fresh Virtuoso in ``folder`` (foreground, its own process group): (process, endpoint URL, SQL port).
     Its anonymous SPARQL user gets the SPARQL_UPDATE role, as an administrator grants it to make the
     endpoint writable."""
     sql, http = _free_port(), _free_port()
     folder.mkdir(parents=True, exist_ok=True)
     ini = folder / "virtuoso.ini"
-    ini.write_text(INI.format(d=folder, sql=sql, http=http))
+    ini.write_text(INI.format(d=folder, sql=sql, http=http, max_rows=max_rows))
     proc = subprocess.Popen(
         [VIRTUOSO, "+foreground", "+configfile", str(ini)],
         cwd=folder,
@@ -188,6 +189,26 @@ def test_trace_and_top_departments_answer_as_on_the_embedded_store(virtuoso, bui
         remote_out = capsys.readouterr().out
         assert main([*args, "--store", str(built_store)]) == 0
         assert remote_out == capsys.readouterr().out, args
+
+
+def test_graph_queries_are_graphs(virtuoso, built_store):
+    q = "CONSTRUCT { ?plan eli:title ?t } WHERE { ?plan a eli:LegalResource ; eli:title ?t }"
+    remote, local = open_store(virtuoso).query(q), open_store(str(built_store), read_only=True).query(q)
+    assert remote.kind == "graph"
+    assert len(remote.triples) == 18  # the 5 seed plans and the 13 documents they cite, one title each
+    assert sorted(remote.triples) == sorted(local.triples)
+
+
+def test_an_answer_cut_by_the_servers_row_cap_is_refused(tmp_path):
+    proc, url, _ = start_virtuoso(tmp_path / "capped", max_rows=100)
+    try:
+        assert main(["build", "--store", url]) == 0
+        store = open_store(url)
+        assert [r[4] for r in store.query(load_query("actions_per_plan")).rows] == [19, 18, 15, 19, 16]
+        with pytest.raises(QueryError, match=r"cut the answer at 100 rows \(ResultSetMaxRows"):
+            store.quad_count()
+    finally:
+        stop_virtuoso(proc)
 
 
 def test_sparql_order_is_applied_again():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping
+from email.message import Message
 
 from rdflib import Graph, URIRef
 
@@ -55,14 +56,14 @@ class HttpStore(Store):
 
     # -- HTTP
     def send(self, method: str, url: str, body: bytes | None, headers: dict, timeout: float | None):
-        """One HTTP request: (content type, body) of the answer; HTTP errors raise `_HttpError`."""
+        """One HTTP request: (headers, body) of the answer; HTTP errors raise `_HttpError`."""
         import urllib.error
         import urllib.request
 
         req = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
-                return resp.headers.get("Content-Type", ""), resp.read()
+                return resp.headers, resp.read()
         except urllib.error.HTTPError as e:
             detail = e.read().decode("utf-8", "replace")
             raise _HttpError(e.code, detail) from None
@@ -70,8 +71,8 @@ class HttpStore(Store):
             reason = getattr(e, "reason", e)
             raise KGError(f"{self.spec}: cannot reach the SPARQL endpoint ({reason})") from None
 
-    def post_query(self, text: str, accept: str, timeout: float | None) -> tuple[str, bytes]:
-        """POST a query (the protocol's direct form); returns (content type, body)."""
+    def post_query(self, text: str, accept: str, timeout: float | None) -> tuple[Message, bytes]:
+        """POST a query (the protocol's direct form); returns (headers, body)."""
         headers = {"Content-Type": "application/sparql-query", "Accept": accept}
         return self.send("POST", self.query_url, text.encode("utf-8"), headers, timeout)
 
@@ -116,12 +117,12 @@ class HttpStore(Store):
     ) -> QueryResult:
         accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
         try:
-            ctype, body = self.post_query(text, accept, deadline.remaining())
+            headers, body = self.post_query(text, accept, deadline.remaining())
         except _HttpError as e:
             if e.code == 400:
                 raise oxigraph_error(Exception(e.detail.strip()), user_text, offset) from None
             raise QueryError(f"SPARQL endpoint answered {e.code}: {clean(e.detail)}") from None
-        ctype = ctype.split(";")[0].strip()
+        ctype = headers.get("Content-Type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
             data = json.loads(body)
             if "boolean" in data:

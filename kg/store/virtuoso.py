@@ -13,23 +13,29 @@ What differs from the SPARQL 1.1 endpoints ``HttpStore`` expects (measured on Vi
 * ``CLEAR ALL`` would also empty its system graphs: only the project's graphs are dropped;
 * it orders strings by its own collation, not by code point: the final ``ORDER BY`` is applied again
   (:mod:`kg.store.ordering`);
-* ``ResultSetMaxRows`` in its ``[SPARQL]`` section (10,000 by default) cuts answers silently: set it
-  above the number of quads of the corpus.
+* ``ResultSetMaxRows`` in its ``[SPARQL]`` section (10,000 by default) cuts answers, saying so only
+  in an ``X-SPARQL-MaxRows`` header: such an answer is refused with a clear error (set it above the
+  number of quads of the corpus);
+* it answers CONSTRUCT / DESCRIBE as JSON bindings when JSON is acceptable: graph queries ask for Turtle.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from email.message import Message
 from urllib.parse import urlencode
 
 from rdflib import URIRef
 
+from kg.errors import QueryError
 from kg.rdf import BASE
 from kg.store.base import Deadline, nquads_to_ntriples
 from kg.store.http import HttpStore
 from kg.store.ordering import order_keys, reorder
 from kg.store.results import QueryResult
+from kg.store.sparql_text import code_only
 
 PROJECT_GRAPHS = str(BASE["graph/"])  # every graph this project writes is named under it
 FORM = "application/x-www-form-urlencoded"
@@ -62,12 +68,21 @@ class VirtuosoStore(HttpStore):
         self._pragmas: str | None = None
 
     # -- the engine's protocol
-    def _form(self, url: str, text: str, accept: str, timeout: float | None) -> tuple[str, bytes]:
+    def _form(self, url: str, text: str, accept: str, timeout: float | None) -> tuple[Message, bytes]:
         body = urlencode({"query": text}).encode("ascii")
         return self.send("POST", url, body, {"Content-Type": FORM, "Accept": accept}, timeout)
 
-    def post_query(self, text: str, accept: str, timeout: float | None) -> tuple[str, bytes]:
-        return self._form(self.query_url, self._scope() + text, accept, timeout)
+    def post_query(self, text: str, accept: str, timeout: float | None) -> tuple[Message, bytes]:
+        if _FORM_WORD.search(code_only(text))[1].upper() in ("CONSTRUCT", "DESCRIBE"):
+            accept = "text/turtle"  # it would answer a graph query as JSON bindings if JSON came first
+        headers, body = self._form(self.query_url, self._scope() + text, accept, timeout)
+        cap = headers.get("X-SPARQL-MaxRows")
+        if cap:  # sent when the answer reached the cap: rows may be missing, and nothing says which
+            raise QueryError(
+                f"{self.spec}: Virtuoso cut the answer at {cap} rows (ResultSetMaxRows in the [SPARQL] "
+                "section of its virtuoso.ini): raise it above the size of the answer, or add a LIMIT"
+            )
+        return headers, body
 
     def post_update(self, sparql: str) -> None:
         self._form(self.update_url, sparql, "*/*", None)
@@ -77,7 +92,7 @@ class VirtuosoStore(HttpStore):
         so that line numbers of errors stay those of the query)."""
         if self._pragmas is None:
             accept = "application/sparql-results+json"
-            ctype, body = self._form(self.query_url, _GRAPHS, accept, self.timeout)
+            _, body = self._form(self.query_url, _GRAPHS, accept, self.timeout)
             import json
 
             names = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
@@ -107,4 +122,5 @@ class VirtuosoStore(HttpStore):
         self._pragmas = None
 
 
+_FORM_WORD = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b|$", re.I)
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
