@@ -5,7 +5,7 @@ Virtuoso Open Source (a fresh server of its own, loaded over its Graph Store Pro
 
 Each run is a whole ``kg build`` (extraction, linking, validation, loading) into a store that is new
 for the run; the medians of the build and of its store phase go to ``bench/results/stores.json``
-with the date and the machine's load. The seeds (``data/plans``) are measured too.
+with the date and the machine's load, and the medians of a few named queries on the loaded store. The seeds (``data/plans``) are measured too.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 import statistics
 import subprocess
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,16 +32,49 @@ def _uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
+QUERIES = ("top_departments", "plans", "indicator_names")  # named queries timed on the loaded store
+
+
+def _query_times(spec: str) -> dict:
+    """Median of 3 answers of each of :data:`QUERIES` (after one unmeasured run)."""
+    from kg.queries import load_query
+    from kg.store import open_store
+
+    out = {}
+    with open_store(spec) as store:
+        for name in QUERIES:
+            store.query(load_query(name))
+            times = []
+            for _ in range(3):
+                t = time.perf_counter()
+                store.query(load_query(name))
+                times.append(time.perf_counter() - t)
+            out[name] = round(statistics.median(times), 4)
+    return out
+
+
 def _once(corpus: Path, engine: str, work: Path) -> dict:
     if engine == "oxigraph":
-        res = build([corpus], str(work / "store"))
-        return {"build_s": res.seconds, "store_s": res.phases.get("store", 0.0), "triples": res.triples}
+        spec = str(work / "store")
+        res = build([corpus], spec)
+        return {
+            "build_s": res.seconds,
+            "store_s": res.phases.get("store", 0.0),
+            "triples": res.triples,
+            "query_s": _query_times(spec),
+        }
     proc, url, _ = start_virtuoso(work / "virtuoso")
     try:
         res = build([corpus], url)
+        queries = _query_times(url)
     finally:
         stop_virtuoso(proc)
-    return {"build_s": res.seconds, "store_s": res.phases.get("store", 0.0), "triples": res.triples}
+    return {
+        "build_s": res.seconds,
+        "store_s": res.phases.get("store", 0.0),
+        "triples": res.triples,
+        "query_s": queries,
+    }
 
 
 def measure(corpus: Path, engines: list[str], repeat: int) -> dict:
@@ -54,6 +88,7 @@ def measure(corpus: Path, engines: list[str], repeat: int) -> dict:
             "build_median_s": round(statistics.median(r["build_s"] for r in runs), 3),
             "store_median_s": round(statistics.median(r["store_s"] for r in runs), 3),
             "triples": runs[0]["triples"],
+            "query_median_s": {q: statistics.median(r["query_s"][q] for r in runs) for q in QUERIES},
             "runs": runs,
         }
     return out
