@@ -2,7 +2,8 @@
 
 * a folder path (the default, ``data/store``): an embedded Oxigraph store on disk (``oxigraph``);
 * ``memory``: an rdflib in-memory ``Dataset`` — the slow but simple reference engine (``memory``);
-* ``http://…`` / ``https://…``: a SPARQL 1.1 endpoint (query and graph-store protocols, ``http``).
+* ``http://…`` / ``https://…``: a SPARQL 1.1 endpoint (query and graph-store protocols, ``http``; Virtuoso,
+  recognised by its ``Server`` header, gets ``virtuoso``).
 
 ``KG_STORE`` in the environment sets the default spec. Every document lives in its own named graph;
 queries see the UNION of all named graphs as their default graph, and ``GRAPH ?g`` reaches a single
@@ -10,7 +11,7 @@ document. Graphs go in and out as N-Quads bytes (:class:`Store`); answers come b
 :class:`QueryResult` whatever the backend, with rdflib terms inside, so the same query gives the same
 rows on every engine. Nothing outside this package talks to an engine directly.
 
-Modules: ``base`` (the interface), ``oxigraph`` / ``memory`` / ``http`` (the backends), ``results``
+Modules: ``base`` (the interface), ``oxigraph`` / ``memory`` / ``http`` / ``virtuoso`` (the backends), ``results``
 (answers and their renderers), ``terms`` (RDF-term conversion), ``sparql_text`` (prefixes and
 ``VALUES`` binding), ``diagnostics`` (engine errors as one-line messages).
 """
@@ -103,7 +104,10 @@ def open_store(spec: str | os.PathLike | None = None, *, read_only: bool = False
     if kind == "memory":
         return MemoryStore()
     if kind == "http":
-        return HttpStore(s)
+        from kg.store.virtuoso import VirtuosoStore, is_virtuoso
+
+        # Engine quirks are handled by a backend of their own, chosen by what the server says it is.
+        return VirtuosoStore(s) if is_virtuoso(endpoints(s)[0]) else HttpStore(s)
     path = Path(s)
     if read_only:
         if not path.exists():

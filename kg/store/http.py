@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping
+from email.message import Message
 
 from rdflib import Graph, URIRef
 
@@ -46,20 +47,23 @@ class HttpStore(Store):
     ``replace_all`` also writes the union into the default graph.
     """
 
+    graph_type = "application/n-triples"  # the media type graphs are PUT as
+
     def __init__(self, url: str, *, timeout: float = 60.0) -> None:
         self.spec = url
         self.query_url, self.update_url, self.store_url = endpoints(url)
         self.timeout = timeout
 
     # -- HTTP
-    def _request(self, method: str, url: str, body: bytes | None, headers: dict, timeout: float | None):
+    def send(self, method: str, url: str, body: bytes | None, headers: dict, timeout: float | None):
+        """One HTTP request: (headers, body) of the answer; HTTP errors raise `_HttpError`."""
         import urllib.error
         import urllib.request
 
         req = urllib.request.Request(url, data=body, method=method, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
-                return resp.headers.get("Content-Type", ""), resp.read()
+                return resp.headers, resp.read()
         except urllib.error.HTTPError as e:
             detail = e.read().decode("utf-8", "replace")
             raise _HttpError(e.code, detail) from None
@@ -67,15 +71,22 @@ class HttpStore(Store):
             reason = getattr(e, "reason", e)
             raise KGError(f"{self.spec}: cannot reach the SPARQL endpoint ({reason})") from None
 
-    def _update(self, sparql: str) -> None:
+    def post_query(self, text: str, accept: str, timeout: float | None) -> tuple[Message, bytes]:
+        """POST a query (the protocol's direct form); returns (headers, body)."""
+        headers = {"Content-Type": "application/sparql-query", "Accept": accept}
+        return self.send("POST", self.query_url, text.encode("utf-8"), headers, timeout)
+
+    def post_update(self, sparql: str) -> None:
+        headers = {"Content-Type": "application/sparql-update"}
+        self.send("POST", self.update_url, sparql.encode("utf-8"), headers, None)
+
+    def send_update(self, sparql: str) -> None:
         try:
-            self._request(
-                "POST", self.update_url, sparql.encode(), {"Content-Type": "application/sparql-update"}, None
-            )
+            self.post_update(sparql)
         except _HttpError as e:
             raise KGError(f"{self.update_url}: update refused ({e.code}): {clean(e.detail)}") from None
 
-    def _put_graph(self, graph_iri: URIRef | None, ntriples: bytes) -> None:
+    def put_graph(self, graph_iri: URIRef | None, ntriples: bytes) -> None:
         from urllib.parse import quote
 
         target = (
@@ -84,7 +95,7 @@ class HttpStore(Store):
             else f"{self.store_url}?graph={quote(str(graph_iri), safe='')}"
         )
         try:
-            self._request("PUT", target, ntriples, {"Content-Type": "application/n-triples"}, None)
+            self.send("PUT", target, ntriples, {"Content-Type": self.graph_type}, None)
         except _HttpError as e:
             raise KGError(
                 f"{self.store_url}: graph store refused <{graph_iri}> ({e.code}): {clean(e.detail)}"
@@ -94,11 +105,11 @@ class HttpStore(Store):
     def replace_all(self, graphs: Mapping[URIRef, bytes]) -> None:
         """``CLEAR ALL``, then one PUT per named graph (its N-Quads sent as N-Triples). A server whose
         default graph is not the union of the named graphs also gets the union as its default graph."""
-        self._update(store_query("clear_all"))
+        self.send_update(store_query("clear_all"))
         for iri, data in graphs.items():
-            self._put_graph(iri, nquads_to_ntriples(data))
+            self.put_graph(iri, nquads_to_ntriples(data))
         if not self.query(store_query("any_triple"), add_known_prefixes=False).boolean:
-            self._put_graph(None, b"".join(nquads_to_ntriples(data) for data in graphs.values()))
+            self.put_graph(None, b"".join(nquads_to_ntriples(data) for data in graphs.values()))
 
     # -- reading
     def _query(
@@ -106,18 +117,12 @@ class HttpStore(Store):
     ) -> QueryResult:
         accept = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.5"
         try:
-            ctype, body = self._request(
-                "POST",
-                self.query_url,
-                text.encode("utf-8"),
-                {"Content-Type": "application/sparql-query", "Accept": accept},
-                deadline.remaining(),
-            )
+            headers, body = self.post_query(text, accept, deadline.remaining())
         except _HttpError as e:
             if e.code == 400:
                 raise oxigraph_error(Exception(e.detail.strip()), user_text, offset) from None
             raise QueryError(f"SPARQL endpoint answered {e.code}: {clean(e.detail)}") from None
-        ctype = ctype.split(";")[0].strip()
+        ctype = headers.get("Content-Type", "").split(";")[0].strip()
         if ctype in ("application/sparql-results+json", "application/json"):
             data = json.loads(body)
             if "boolean" in data:
