@@ -85,7 +85,9 @@ def compare(g):
 
     held = _held(g).sort_values(["rank", "region", "title"], ascending=[False, True, True])
     b = expand(str(held["plan"].iloc[0]))  # the page's default: the lowest-level plan and its held parent
-    up = [r for r in g.named("trace_plans", start=b).records() if expand(str(r["plan"])) != b and r.get("held")]
+    up = [
+        r for r in g.named("trace_plans", start=b).records() if expand(str(r["plan"])) != b and r.get("held")
+    ]
     a = expand(str(up[0]["plan"])) if up else expand(str(held["plan"].iloc[1]))
     return g.compare_plans(a=a, b=b)
 

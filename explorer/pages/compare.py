@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from explorer import helpers
+from explorer import analyses, helpers
 from kg.errors import KGError
 
 helpers.page_header(
@@ -24,14 +24,14 @@ if len(plans) < 2:
 labels = [helpers.plan_option(p) for p in plans]
 iris = [p["plan"] for p in plans]
 b_default = 0  # the lowest level first: a township or county plan
-up = helpers.held_ancestor(k, iris[b_default])
+up = analyses.held_ancestor(k, iris[b_default])
 a_default = iris.index(up) if up in iris else (1 if b_default == 0 else 0)
 c1, c2 = st.columns(2)
 a_label = c1.selectbox("Plan A · 文件甲", labels, index=a_default, key="cmp_a")
 b_label = c2.selectbox("Plan B · 文件乙", labels, index=b_default, key="cmp_b")
 a_iri, b_iri = iris[labels.index(a_label)], iris[labels.index(b_label)]
 try:
-    found = helpers.compare_plans(k, a_iri, b_iri)
+    found = analyses.compare_plans(k, a_iri, b_iri)
 except KGError as e:
     st.warning(str(e))
     st.stop()

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from explorer import helpers
+from explorer import analyses, helpers
 from kg.api import frame
 from kg.api.diffusion import LevelLag, PlanLag, in_province, level_lags, national_doc_number
 
@@ -20,7 +20,7 @@ k = helpers.key()
 
 TIMELINE_MAX_PLANS = helpers.DIFFUSION_MAX_POINTS
 
-every = helpers.diffusion(k)
+every = analyses.diffusion(k)
 if not every:
     st.info("No plans in the store.")
     st.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from explorer import helpers
+from explorer import analyses, helpers
 
 helpers.page_header(
     "Responsibility matrix · 职责矩阵",
@@ -36,7 +36,7 @@ role = f3.radio(
 )
 limit = f4.slider("Departments shown", 5, 80, 25, key="mx_limit")
 
-cells = helpers.matrix(k, level, plan, role)
+cells = analyses.matrix(k, level, plan, role)
 if cells.empty:
     st.info("No department has an action for this choice of level, plan and role.")
     st.stop()
@@ -153,7 +153,7 @@ if st.session_state.get("mx_theme") not in themes_of:
 theme = c2.selectbox("Theme · 主题", themes_of, format_func=lambda t: theme_name[t], key="mx_theme")
 
 one = cells[(cells["type"] == department) & (cells["theme"] == theme)].iloc[0]
-acts = helpers.matrix_cell(k, department, theme, level, plan, role)
+acts = analyses.matrix_cell(k, department, theme, level, plan, role)
 st.caption(
     f"{dept_name[department]} × {theme_name[theme]}: {int(one['actions']):,} actions, "
     f"{int(one['led']):,} led ({float(one['share_led']):.0%}); one row per department as written."
