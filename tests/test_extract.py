@@ -267,3 +267,26 @@ def test_a_place_name_several_regions_bear_is_told_by_the_city_the_text_names(is
     )
     meta = extract_text(text, "district.txt").meta
     assert (meta.region, meta.level, meta.province) == (issuer[:2], "county", province)
+
+
+def test_readings_a_mirror_site_glosses_after_characters_are_dropped():
+    # 發(fā)布 / 國發(fā)〔2019〕13號: a mirror of a county's page, in traditional characters, each
+    # character of some words followed by its reading
+    text = (
+        "衡東縣人民政府辦公室關於印發(fā)健康衡東行動實施方案的通知\n\n"
+        "東政辦發(fā)〔2022〕5號\n\n"
+        "為貫徹落實《國務(wù)院關於實施健康中國行動的意見》(國發(fā)〔2019〕13號),制定本方案。\n\n"
+        "一、主要任務(wù)\n\n(一)實施健康知識普及行動。縣衛(wèi)健局牽頭,縣教育局配合。\n"
+    )
+    record = extract_text(text, "hengdong.txt")
+    m = record.meta
+    assert (m.title, m.doc_number, m.issuer, m.region) == (
+        "衡东县人民政府办公室关于印发健康衡东行动实施方案的通知",
+        "东政办发〔2022〕5号",
+        "衡东县人民政府办公室",
+        "衡东县",
+    )
+    assert [(c.title, c.doc_number) for c in record.cites] == [
+        ("国务院关于实施健康中国行动的意见", "国发〔2019〕13号")
+    ]
+    assert [a.name for a in record.actions] == ["实施健康知识普及行动"]

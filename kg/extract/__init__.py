@@ -20,7 +20,7 @@ from kg.extract.layout import strip_page
 from kg.extract.meta import extract_meta
 from kg.extract.notice import split_notice
 from kg.extract.restore import restore_lines
-from kg.extract.script import to_simplified
+from kg.extract.script import simplified, without_pinyin
 from kg.extract.structure import action_blocks, normalize_action_name, split_sections
 from kg.extract.tables import TableRow, find_tables
 from kg.extract.targets import RawTarget, paragraph_targets
@@ -52,8 +52,8 @@ def extract_bytes(data: bytes, file: str) -> PlanRecord:
 
 
 def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf-8") -> PlanRecord:
-    simplified = to_simplified(text)
-    page = strip_page(restore_lines(clean_lines(simplified)))
+    text_simplified, traditional = simplified(without_pinyin(text))
+    page = strip_page(restore_lines(clean_lines(text_simplified)))
     # the lines are restored once, for the whole page; the notice only cuts them where the plan starts
     notice, lines = split_notice(list(page.lines), site_title=page.meta.get("title"))
     paras = paragraphs(lines)
@@ -62,7 +62,7 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
     meta = extract_meta(lines, normalized, notice=notice, site=page.meta)
     blocks = _complete(action_blocks(sections, preamble, title=meta.plan_title or meta.title), paras)
     warnings: list[str] = []
-    if simplified is not text:
+    if traditional:
         warnings.append("written in traditional characters: read, quoted and named in simplified ones")
     if not blocks:
         if not is_policy_document(meta):

@@ -4,6 +4,7 @@ every pattern, name and gazetteer entry of the extractor is written in simplifie
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 # Characters frequent in plans whose traditional and simplified forms differ, pair by pair: a text
@@ -18,10 +19,16 @@ _SAMPLE = 20_000  # characters looked at
 _MIN_TRADITIONAL = 10
 
 
+_ANY_TRADITIONAL = re.compile(f"[{_TRADITIONAL}]")
+_ANY_SIMPLIFIED = re.compile(f"[{_SIMPLIFIED}]")
+
+
 def is_traditional(text: str) -> bool:
     sample = text[:_SAMPLE]
-    traditional = sum(sample.count(c) for c in _TRADITIONAL)
-    return traditional >= _MIN_TRADITIONAL and traditional > sum(sample.count(c) for c in _SIMPLIFIED)
+    if not _ANY_TRADITIONAL.search(sample):
+        return False  # most plans: one pass of the sample
+    traditional = len(_ANY_TRADITIONAL.findall(sample))
+    return traditional >= _MIN_TRADITIONAL and traditional > len(_ANY_SIMPLIFIED.findall(sample))
 
 
 @cache
@@ -34,3 +41,19 @@ def _converter():
 def to_simplified(text: str) -> str:
     """The text in simplified characters (unchanged when it is not in traditional script)."""
     return _converter().convert(text) if is_traditional(text) else text
+
+
+def simplified(text: str) -> tuple[str, bool]:
+    """(the text in simplified characters, whether it was in traditional script)."""
+    traditional = is_traditional(text)
+    return (_converter().convert(text) if traditional else text), traditional
+
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# A character glossed with its reading by a mirror site (發(fā)布, 衛(wèi)生): the gloss is no text.
+_PINYIN_GLOSS = re.compile(rf"(?<=[\u4e00-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
+
+
+def without_pinyin(text: str) -> str:
+    """The text without readings glossed after its characters (發(fā)布 -> 發布)."""
+    return _PINYIN_GLOSS.sub("", text) if any(c in text for c in _TONED) else text
