@@ -240,11 +240,10 @@ def chart_data(element, *, having: str = "", without: str = "\0"):
 
 
 def test_the_builds_summary_gives_the_rows_the_query_gives(graph):
-    from kg.api.diffusion import _plain_rows
     from kg.queries import load_query
 
     assert graph.summaries_fresh()
-    by_query = _plain_rows(graph.store.query_raw(load_query("diffusion")))
+    by_query = graph.store.query_raw(load_query("diffusion")).plain_rows()
     key = lambda r: str(r["plan"])  # noqa: E731
     assert sorted(graph._diffusion_rows(), key=key) == sorted(by_query, key=key)
     jincheng = next(lag for lag in graph.diffusion() if lag.region == "晋城市")

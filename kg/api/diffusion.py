@@ -67,16 +67,6 @@ def national_doc_number() -> str:
     raise KGError(f"data/reference/national.json has no document {NATIONAL_KEY!r}")
 
 
-def _plain_rows(answer) -> list[dict]:
-    """The rows of a raw answer as dicts of plain text: 10,000 plans are read in a fraction of the
-    time rdflib terms take to build (an IRI is its text, a literal its lexical form)."""
-    names = answer.vars
-    return [
-        {n: (t[1] if isinstance(t, tuple) else t) for n, t in zip(names, row, strict=True)}
-        for row in answer.rows
-    ]
-
-
 def _iso(value) -> str | None:
     if value is None:
         return None
@@ -108,7 +98,7 @@ class Diffusion:
         if self.summaries_fresh():  # the query's answer, kept by the build
             df = self.summary("diffusion")
             return df.astype(object).where(df.notna(), None).to_dict("records")
-        return _plain_rows(self.store.query_raw(load_query("diffusion")))
+        return self.store.query_raw(load_query("diffusion")).plain_rows()
 
     def diffusion(
         self, *, level: str | None = None, province: str | None = None, held: bool | None = None

@@ -40,7 +40,7 @@ def _converter():
 
 def to_simplified(text: str) -> str:
     """The text in simplified characters (unchanged when it is not in traditional script)."""
-    return _converter().convert(text) if is_traditional(text) else text
+    return simplified(text)[0]
 
 
 def simplified(text: str) -> tuple[str, bool]:

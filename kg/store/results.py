@@ -193,3 +193,11 @@ class RawAnswer:
         if self.kind == "graph":
             return QueryResult("graph", triples=rows, truncated=self.truncated)
         return QueryResult("select", vars=list(self.vars), terms=rows, truncated=self.truncated)
+
+    def plain_rows(self) -> list[dict]:
+        """The solutions as dicts of plain text, an IRI as its text and a literal as its lexical form:
+        10,000 rows read in a fraction of the time rdflib terms take to build."""
+        return [
+            {n: (t[1] if isinstance(t, tuple) else t) for n, t in zip(self.vars, row, strict=True)}
+            for row in self.rows
+        ]

@@ -137,12 +137,7 @@ def _diffusion(store):
     from kg.queries import load_query
 
     answer = store.query_raw(load_query("diffusion"))
-    names = list(answer.vars)
-    rows = [
-        {n: (t[1] if isinstance(t, tuple) else t) for n, t in zip(names, row, strict=True)}
-        for row in answer.rows
-    ]
-    return _frame(rows, names)
+    return _frame(answer.plain_rows(), list(answer.vars))
 
 
 def _query_table(query: str, **bindings):
