@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from explorer import helpers
+from explorer import filters, helpers
 
 helpers.page_header(
     "Departments · 部门",
@@ -40,25 +40,7 @@ def _label(zh, en) -> str:
     return f"{zh} · {en}" if en is not None and str(en) not in ("", "<NA>", str(zh)) else str(zh)
 
 
-plans = helpers.held_plans(k)
-plan_by_label = {helpers.plan_option(p): p["plan"] for p in plans}
-levels = helpers.levels_present(k)
-
-f1, f2, f3, f4 = st.columns([1, 2, 1, 1])
-level = f1.selectbox(
-    "Level · 层级",
-    [None, *levels],
-    format_func=lambda lv: "all levels · 全部" if lv is None else helpers.level_label(k, lv),
-    key="dept_level",
-)
-plan_label = f2.selectbox("Plan · 文件", ["all plans · 全部", *plan_by_label], key="dept_plan")
-plan = plan_by_label.get(plan_label)
-role = f3.radio(
-    "Role · 角色",
-    ["any", "lead"],
-    format_func=lambda r: "lead or participant · 牵头或配合" if r == "any" else helpers.role_label(k, "lead"),
-    key="dept_role",
-)
+level, plan, role, f4 = filters.scope_row(k, key="dept", roles=("any", "lead"))
 limit = f4.slider("Show top", 5, 60, 20, key="dept_limit")
 LIST_LIMIT = helpers.DEPARTMENT_LIST_LIMIT
 READ_LIMIT = 300  # rows of source sentences rendered as HTML

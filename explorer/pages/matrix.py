@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from explorer import analyses, helpers
+from explorer import analyses, filters, helpers
 
 helpers.page_header(
     "Responsibility matrix · 职责矩阵",
@@ -15,25 +15,7 @@ helpers.page_header(
 )
 k = helpers.key()
 
-plans = helpers.held_plans(k)
-plan_by_label = {helpers.plan_option(p): p["plan"] for p in plans}
-levels = helpers.levels_present(k)
-
-f1, f2, f3, f4 = st.columns([1, 2, 1, 1])
-level = f1.selectbox(
-    "Level · 层级",
-    [None, *levels],
-    format_func=lambda lv: "all levels · 全部" if lv is None else helpers.level_label(k, lv),
-    key="mx_level",
-)
-plan_label = f2.selectbox("Plan · 文件", ["all plans · 全部", *plan_by_label], key="mx_plan")
-plan = plan_by_label.get(plan_label)
-role = f3.radio(
-    "Role · 角色",
-    ["any", "lead", "participant"],
-    format_func=lambda r: "lead or participant · 牵头或配合" if r == "any" else helpers.role_label(k, r),
-    key="mx_role",
-)
+level, plan, role, f4 = filters.scope_row(k, key="mx", roles=("any", "lead", "participant"))
 limit = f4.slider("Departments shown", 5, 80, 25, key="mx_limit")
 
 cells = analyses.matrix(k, level, plan, role)
