@@ -290,3 +290,22 @@ def test_readings_a_mirror_site_glosses_after_characters_are_dropped():
         ("国务院关于实施健康中国行动的意见", "国发〔2019〕13号")
     ]
     assert [a.name for a in record.actions] == ["实施健康知识普及行动"]
+
+
+@pytest.mark.parametrize(
+    ("title", "region"),
+    [
+        ("荆州市全民健康促进行动实施方案", "荆州市"),  # 荆州 alone names no one region: read on to 荆州市
+        ("新乡市全民健身与健康促进行动方案", "新乡市"),  # 新乡 ends with 乡 but is no township
+        ("兴安盟全民健康促进行动方案", "兴安盟"),
+        ("景德镇市全民健康促进行动方案", "景德镇市"),
+    ],
+)
+def test_a_plan_whose_issuer_names_no_place_takes_the_region_its_title_starts_with(title, region):
+    text = (
+        f"{title}\n\n为提高群众健康水平，制定本方案。\n\n"
+        "一、主要任务\n\n（一）实施健康知识普及行动。市卫健委牵头，市教育局配合。\n\n市人民政府办公室\n2021年3月1日\n"
+    )
+    meta = extract_text(text, "city.txt").meta
+    assert (meta.issuer, meta.region, meta.level) == ("市人民政府办公室", region, "city")
+    assert dict(meta.provenance)["region"] == "inferred"

@@ -9,9 +9,10 @@ import pytest
 from kg.extract import extract_file
 from kg.link.departments import canonical_types
 from kg.link.linker import link, record_key
-from kg.link.plans import is_action_plan
+from kg.link.plans import cited_plan_node, is_action_plan
 from kg.link.reference import themes
 from kg.link.reuse import text_reuse
+from kg.records import Citation
 
 PLANS = Path(__file__).resolve().parents[1] / "data" / "plans"
 
@@ -76,6 +77,21 @@ def test_unheld_plans_are_inferred_from_doc_numbers_and_titles(links):
         "国务院",
         "2019-06-24",
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "region"),
+    [
+        ("景德镇市人民政府关于推进健康景德镇建设的实施意见", "景德镇市"),  # a city, not the township 景德镇
+        ("兴安盟人民政府关于推进健康兴安建设的实施方案", "兴安盟"),
+        ("黔南州人民政府办公室关于印发健康黔南行动实施方案的通知", "黔南布依族苗族自治州"),
+    ],
+)
+def test_a_cited_plan_is_placed_by_the_region_its_title_starts_with(records, title, region):
+    node = cited_plan_node(
+        Citation(title=title, doc_number=None, doc_number_raw=None, issuer=None), records[0]
+    )
+    assert (node.region, node.level, node.held) == (region, "city", False)
 
 
 def test_one_node_per_document_however_often_it_is_cited(links):

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from kg.version import __version__
 
-EXTRACT_FORMAT = 4
-LINK_FORMAT = 2
+EXTRACT_FORMAT = 5
+LINK_FORMAT = 3
 RDF_FORMAT = 1
 STORE_FORMAT = 1
 

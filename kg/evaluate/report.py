@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kg.evaluate.score import PRF_CATEGORIES, file_stem
+from kg.evaluate.categories import PRF_CATEGORIES
+from kg.evaluate.score import file_stem
 
 # --------------------------------------------------------------------------- report
 

@@ -13,7 +13,14 @@ from collections import Counter
 from kg.extract.dates import DATE, is_date_line, iso_date, parse_date
 from kg.extract.docnumber import DOC_NUMBER, find_doc_numbers, is_national, normalize_doc_number
 from kg.extract.notice import ISSUER_TAIL, Notice
-from kg.extract.regions import issuer_region, region_level, region_province, resolve_region, trim_issuer
+from kg.extract.regions import (
+    issuer_region,
+    region_level,
+    region_province,
+    resolve_region,
+    title_region,
+    trim_issuer,
+)
 from kg.extract.sitemeta import SiteMeta
 from kg.link.regions import province_mentions
 from kg.records import PlanMeta
@@ -191,14 +198,6 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
 _ISSUER_GAP = re.compile(r"\s+(?=关于|印发)")
 
 
-def _title_region(title: str) -> str | None:
-    """A region named at the start of a title (长春市推进…)."""
-    m = re.match(r"^([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|省|市|州|盟|县|区|旗|镇|乡|街道))", title)
-    if m and not m.group(1).startswith("关于") and len(m.group(1)) >= 2:
-        return resolve_region(m.group(1))
-    return None
-
-
 _MAX_HEALTHY_NAMES = 8
 
 
@@ -351,7 +350,7 @@ def extract_meta(
         region = pick(
             "region",
             (issuer_region(site.get("issuer")) if site.get("issuer") else None, "metadata"),
-            (_title_region(title_short or title or "") or _title_region(plan_title or ""), "title"),
+            (title_region(title_short or title or "") or title_region(plan_title or ""), "title"),
             (_healthy_x((title or "") + (plan_title or ""), text), "title"),
             (_healthy_x(issuer or "", text), "inferred"),
             (_purpose_region(text[:800], text), "body"),

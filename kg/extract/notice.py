@@ -15,10 +15,14 @@ from kg.extract.dates import DATE, is_date_line, parse_date
 NOTICE_TITLE = re.compile(
     r"(?:关于\s*)?(?:印\s*发|转\s*发|批\s*转|下\s*发|颁\s*发|印\s*送|发\s*布|(?<=关于)\s*发(?=\s*[《〈<]))\s*(?P<what>(?:(?!印\s*发)[^。；;]){2,120}?)\s*的\s*通\s*知"
 )
-ISSUER_TAIL = (
-    r"(?:国务院办公厅|国务院|省委办公厅|市委办公室|省委|市委|州委|县委|区委|党工委|党委|人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|行政公署办公室|行政公署|"
-    r"办事处|委员会办公室|委员会|领导小组办公室|领导小组|办公室|办公厅|政府|卫生健康局|卫生健康委|局|厅)"
+# The words an issuer's name ends with. Where one starts another (人民政府, 人民政府办公室) the longer
+# comes first: an alternation takes the first that fits.
+ISSUER_TAILS = tuple(
+    "国务院办公厅 国务院 省委办公厅 市委办公室 省委 市委 州委 县委 区委 党工委 党委 人民政府办公室 人民政府办公厅 "
+    "人民政府 政府办公室 政府办公厅 行政公署办公室 行政公署 办事处 委员会办公室 委员会 领导小组办公室 领导小组 "
+    "办公室 办公厅 政府 卫生健康局 卫生健康委 局 厅".split()
 )
+ISSUER_TAIL = f"(?:{'|'.join(ISSUER_TAILS)})"
 # One issuer, or several issuing together (中共福建省委 福建省人民政府).
 _ISSUER_AT_END = re.compile(rf"((?:[\u4e00-\u9fff]{{2,30}}?{ISSUER_TAIL}[\s、]*)+?)\s*$")
 _SENDS = re.compile(

@@ -97,6 +97,23 @@ def issuer_region(issuer: str | None) -> str | None:
     return known
 
 
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
+_TITLE_PLACE_WITHIN = 10  # a place a title starts with has at most this many characters before its suffix
+
+
+def title_region(title: str) -> str | None:
+    """The region a title names at its start (长春市推进…, 荆州市人民政府关于…), by its official name:
+    the first place name in the Chinese characters before any 关于 that resolves (荆州 does not,
+    荆州市 does)."""
+    head = _HAN_RUN.match(title.split("关于")[0]).group()
+    for m in _PLACE_END.finditer(head):
+        if m.start() > _TITLE_PLACE_WITHIN:
+            break
+        if m.end() >= 2 and (found := resolve_region(head[: m.end()])):
+            return found
+    return None
+
+
 def region_level(region: str | None) -> str | None:
     return level_of_region(region) if region else None
 

@@ -8,6 +8,7 @@ import re
 
 from kg.extract.dates import DATE
 from kg.extract.layout import CRUMB_START
+from kg.extract.notice import ISSUER_TAIL, ISSUER_TAILS
 from kg.extract.regions import trim_issuer
 from kg.extract.sitemeta import META_PAIR, META_SPLIT
 from kg.text import CN_NUM, cn_number, strip_markdown
@@ -116,8 +117,7 @@ _CHROME_SPLIT = re.compile(
 )
 
 
-_ISSUER_TAILS = ("人民政府办公室", "人民政府办公厅", "人民政府", "办公室", "办公厅", "委员会", "办事处")
-_ISSUER_BEFORE_DATE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}(?:{'|'.join(_ISSUER_TAILS)}))$")
+_ISSUER_BEFORE_DATE = re.compile(rf"([\u4e00-\u9fff]{{2,40}}{ISSUER_TAIL})$")
 
 
 _DATE_IN_PROSE = ("发布的", "印发的", "颁布的", "起施行", "起实施")
@@ -131,7 +131,7 @@ def _split_signatures(line: str) -> list[str]:
             continue  # …是长春市人民政府2021年4月6日发布的: a sentence tells the date, no one signs
         before = line[max(pos, d.start() - 45) : d.start()]
         stripped = before.rstrip()
-        signed = _ISSUER_BEFORE_DATE.search(stripped) if stripped.endswith(_ISSUER_TAILS) else None
+        signed = _ISSUER_BEFORE_DATE.search(stripped) if stripped.endswith(ISSUER_TAILS) else None
         issuer = trim_issuer(signed.group(1)) if signed else None
         if issuer is not None:
             start = d.start() - len(before) + signed.end(1) - len(issuer)

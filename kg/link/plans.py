@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 
 from kg.extract.docnumber import normalize_doc_number
+from kg.extract.regions import title_region
 from kg.link import gazetteer
 from kg.link.regions import NATION, level_of_region, region_of_issuer
 from kg.records import LEVELS, Citation, PlanLink, PlanNode, PlanRecord, normalize_title, plan_key
@@ -22,7 +23,6 @@ _NOT_PLAN = re.compile(r"法$|条例$|标准$|手册$|纲要$|规划$|计划(?:[
 _DOC_PREFIX = re.compile(
     r"^(?P<abbr>[\u4e00-\u9fff]+?)(?P<kind>政办发|政办字|政发|政字|政函|办发|办字|发|字|函)〔"
 )
-_TITLE_REGION = re.compile(r"^([\u4e00-\u9fff]{2,10}?(?:自治区|自治州|省|市|县|区|旗|镇|乡|街道))")
 _HEALTHY_X = re.compile(r"健康([\u4e00-\u9fff]{2,4}?)(?:建设|行动|\d{4})")
 
 
@@ -62,9 +62,8 @@ def _region_from_doc_number(doc_number: str, near: str | None) -> tuple[str | No
 def _region_from_title(title: str, issuer: str | None) -> str | None:
     if issuer and (r := region_of_issuer(issuer)):
         return r
-    head = title.split("关于")[0] if "关于" in title else title
-    if m := _TITLE_REGION.match(head):
-        return m.group(1)
+    if region := title_region(title):
+        return region
     for name in _HEALTHY_X.findall(title):
         if name == "中国":
             return NATION
