@@ -32,7 +32,7 @@ def _records(store, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
     """The named query's variables and rows on ``store``, with ``bindings`` (name -> RDF term)."""
     from kg.queries import load_query
 
-    res = store.query(load_query(query), bindings=bindings or None)
+    res = store.query_raw(load_query(query), bindings=bindings or None)
     return list(res.vars), res.records()
 
 
@@ -148,6 +148,52 @@ def _query_table(query: str, **bindings):
     return table
 
 
+TARGET_COLUMNS = [
+    "plan",
+    "title",
+    "region",
+    "rank",
+    "held",
+    "reference",
+    "indicatorName",
+    "origin",
+    "year",
+    "comparator",
+    "valueText",
+    "value",
+    "unit",
+    "kind",
+]  # fmt: skip  (indicator_targets.rq's, without ?indicator)
+
+CELL_COLUMNS = [
+    "type",
+    "theme",
+    "plan",
+    "title",
+    "region",
+    "levelName",
+    "action",
+    "ordinal",
+    "actionName",
+    "department",
+    "roleLabel",
+    "source",
+]  # fmt: skip  (matrix_cell.rq's)
+CELL_ORDER = ["type", "theme", "region", "plan", "ordinal", "roleLabel", "department"]
+
+
+def sorted_cells(df):
+    """A cell's rows together, each cell in matrix_cell.rq's order (unbound first, as SPARQL sorts)."""
+    return df.sort_values(CELL_ORDER, na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _cells(store):
+    """The matrix_cell query for every cell at once (slow at national scale: a build reads these rows
+    from its records; this is for a store summarised without them)."""
+    cols, rows = _records(store, "matrix_cell")
+    return sorted_cells(_frame(rows, CELL_COLUMNS))
+
+
 BUILDERS = {
     "plans": _plans,
     "hierarchy": _hierarchy,
@@ -158,6 +204,7 @@ BUILDERS = {
     "department_types": _query_table("department_types"),
     "matrix": lambda store: matrix_table(_responsibilities(store)),
     "diffusion": _diffusion,
+    "cells": _cells,
 }
 
 
@@ -166,11 +213,22 @@ def compute_table(store, name: str):
     return BUILDERS[name](store)
 
 
-def compute_tables(store) -> dict:
-    """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`)."""
+def compute_tables(store, rows=None) -> dict:
+    """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`).
+    ``rows`` (:class:`kg.summaries.rows.SummaryRows`): the responsibilities and targets are counted
+    from these rows, which the build read from its records, instead of queried."""
 
     derived = ("hierarchy", "matrix")
-    tables = {name: build(store) for name, build in BUILDERS.items() if name not in derived}
+    given = {}
+    if rows is not None:
+        given["responsibilities"] = count_responsibilities(rows.responsibilities)
+        given["targets"] = _frame(rows.targets, TARGET_COLUMNS)
+        given["cells"] = sorted_cells(_frame(rows.cells, CELL_COLUMNS))
+    tables = {
+        name: given[name] if name in given else build(store)
+        for name, build in BUILDERS.items()
+        if name not in derived
+    }
     tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
     tables["matrix"] = matrix_table(tables["responsibilities"])
     return tables
@@ -192,16 +250,19 @@ def update_tables(store, old: dict, changed: list) -> dict:
     plans = _plans(store)
     present = set(plans["plan"].astype(str))
     keep = lambda df: df[df["plan"].astype(str).isin(present - fresh)]  # noqa: E731
-    resp, targets = [], []
+    resp, targets, cells = [], [], []
     for plan in sorted(fresh):
         iri = URIRef(expand(plan))
         resp += _records(store, "summary_responsibility_rows_plan", plan=iri)[1]
         targets += _records(store, "summary_plan_targets", plan=iri)[1]
+        cells += _records(store, "matrix_cell", plan=iri)[1]
     added = count_responsibilities(resp)
     tables = {"plans": plans, "department_types": _query_table("department_types")(store)}
     tables["responsibilities"] = pd.concat([keep(old["responsibilities"]), added], ignore_index=True)
     added = _frame(targets, list(old["targets"].columns))
     tables["targets"] = pd.concat([keep(old["targets"]), added], ignore_index=True)
+    added = _frame(cells, CELL_COLUMNS)
+    tables["cells"] = sorted_cells(pd.concat([keep(old["cells"]), added], ignore_index=True))
     tables["hierarchy"] = _hierarchy(store, tables["targets"])
     tables["matrix"] = matrix_table(tables["responsibilities"])
     tables["diffusion"] = _diffusion(store)  # parents can change anywhere, as in the plan tree
