@@ -17,7 +17,7 @@ from kg.build.summary import BuildResult, build_info, record_warnings
 from kg.build.validation import require_conformance, validate_nquads
 from kg.rdf import ONTOLOGY_GRAPH
 from kg.store import MemoryStore, Store, open_store
-from kg.summaries.rows import summary_rows
+from kg.summaries.rows import record_tables
 
 
 def _result(plan: BuildPlan, documents: list, triples: int, *, memory_store=None) -> BuildResult:
@@ -54,8 +54,8 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         links, graphs = linked(records)
         staged.write_links(graphs)  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
         del graphs
-        # the two largest summary tables, from what the build holds (minutes by SPARQL at 10,000 plans)
-        rows = summary_rows(records, links)
+        # the per-plan summary tables, from what the build holds (minutes by SPARQL at 10,000 plans)
+        tables = record_tables(records, links)
         del links
         plan.phase("link")
         info = build_info(
@@ -80,7 +80,7 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         plan.phase("store")
         info["phases"] = plan.phases
         info["seconds"] = round(plan.elapsed(), 3)
-        triples = staged.finish(info, rows=rows)
+        triples = staged.finish(info, given=tables)
     finally:
         staged.discard()
     return _result(plan, documents, triples)

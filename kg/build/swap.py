@@ -81,11 +81,11 @@ def finish(
     *,
     summary: tuple[int, dict] | None = None,
     changed: list[URIRef] | None = None,
-    rows=None,
+    given=None,
 ) -> int:
     """Complete the new store (counts and build.json, records cache, summaries) and swap it into
     place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its summaries
-    are then updated plan by plan); ``rows``: the summaries' rows a full build read from its records."""
+    are then updated plan by plan); ``given``: the summaries' tables a build made from its records."""
     if summary is None:
         with open_store(tmp, read_only=True) as store:
             summary = store_counts(store)
@@ -97,7 +97,7 @@ def finish(
     # the pages' tables, stamped with this build.json: written inside the new folder, swapped with it
     with open_store(tmp, read_only=True) as store:
         previous = target if changed is not None else None
-        write_summaries(store, tmp, previous=previous, changed=changed, rows=rows)
+        write_summaries(store, tmp, previous=previous, changed=changed, given=given)
     swap(target, tmp)
     return triples
 

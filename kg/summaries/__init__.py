@@ -98,7 +98,7 @@ def write_summaries(
     *,
     previous: str | Path | None = None,
     changed: list | None = None,
-    rows=None,
+    given=None,
 ) -> dict[str, int]:
     """Compute the tables from ``store`` (the graph of the folder, opened) and write them with their
     stamp into ``folder/summaries`` (replaced whole). Returns the rows of each table.
@@ -107,8 +107,8 @@ def write_summaries(
     document graphs the patch wrote): the per-plan tables (responsibilities, targets) are then the
     previous build's rows of the plans still there and untouched, and those of the plans in the
     changed graphs looked up plan by plan — when the previous summaries are fresh; else all anew.
-    ``rows`` (:class:`kg.summaries.rows.SummaryRows`, from a full build's records): the per-plan
-    tables are counted from them instead of queried."""
+    ``given`` (:class:`kg.summaries.rows.RecordTables`, made from a build's records): the per-plan
+    tables are these instead of queried."""
     from kg.summaries.compute import compute_tables, update_tables
 
     folder = Path(folder)
@@ -119,7 +119,7 @@ def write_summaries(
     old = None
     if previous is not None and changed is not None and is_fresh(previous):
         old = {name: read_table(previous, name) for name in ("responsibilities", "targets", "cells")}
-    tables = compute_tables(store, rows) if old is None else update_tables(store, old, changed)
+    tables = compute_tables(store, given) if old is None else update_tables(store, old, changed)
     for name, df in tables.items():
         tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
         _compact(df).to_parquet(tmp, index=False)

@@ -9,7 +9,7 @@ from rdflib import Literal
 ABOVE = ("province", "city", "county")  # the levels a plan is grouped under on the overview
 
 
-def _frame(rows: list[dict], columns: list[str]):
+def frame(rows: list[dict], columns: list[str]):
     """A DataFrame of plain values with one type per column (Parquet needs one): booleans, integers
     (nullable), floats or strings."""
     import pandas as pd
@@ -37,7 +37,7 @@ def _records(store, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
 
 
 def _hierarchy(store, targets=None):
-    return _frame(hierarchy_rows(store, targets), HIERARCHY_COLUMNS)
+    return frame(hierarchy_rows(store, targets), HIERARCHY_COLUMNS)
 
 
 def hierarchy_rows(store, targets=None) -> list[dict]:
@@ -89,7 +89,7 @@ HIERARCHY_COLUMNS = [
 
 def _plans(store):
     cols, rows = _records(store, "plans")
-    return _frame(rows, cols)
+    return frame(rows, cols)
 
 
 RESPONSIBILITY_KEYS = ["type", "theme", "plan", "level", "role"]
@@ -111,7 +111,7 @@ def count_responsibilities(rows: list[dict]):
     for r in records:
         r["theme"] = r["theme"] or None
         r["actions"] = int(r["actions"])
-    return _frame(records, [*RESPONSIBILITY_KEYS, "actions"])
+    return frame(records, [*RESPONSIBILITY_KEYS, "actions"])
 
 
 def _responsibilities(store):
@@ -129,7 +129,7 @@ def matrix_table(responsibilities):
     records = sums.astype(object).to_dict("records")
     for r in records:
         r["actions"] = int(r["actions"])
-    return _frame(records, [*MATRIX_KEYS, "actions"])
+    return frame(records, [*MATRIX_KEYS, "actions"])
 
 
 def _diffusion(store):
@@ -137,13 +137,13 @@ def _diffusion(store):
     from kg.queries import load_query
 
     answer = store.query_raw(load_query("diffusion"))
-    return _frame(answer.plain_rows(), list(answer.vars))
+    return frame(answer.plain_rows(), list(answer.vars))
 
 
 def _query_table(query: str, **bindings):
     def table(store):
         cols, rows = _records(store, query, **bindings)
-        return _frame(rows, cols)
+        return frame(rows, cols)
 
     return table
 
@@ -191,7 +191,7 @@ def _cells(store):
     """The matrix_cell query for every cell at once (slow at national scale: a build reads these rows
     from its records; this is for a store summarised without them)."""
     cols, rows = _records(store, "matrix_cell")
-    return sorted_cells(_frame(rows, CELL_COLUMNS))
+    return sorted_cells(frame(rows, CELL_COLUMNS))
 
 
 BUILDERS = {
@@ -213,19 +213,15 @@ def compute_table(store, name: str):
     return BUILDERS[name](store)
 
 
-def compute_tables(store, rows=None) -> dict:
+def compute_tables(store, given=None) -> dict:
     """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`).
-    ``rows`` (:class:`kg.summaries.rows.SummaryRows`): the responsibilities and targets are counted
-    from these rows, which the build read from its records, instead of queried."""
+    ``given`` (:class:`kg.summaries.rows.RecordTables`): the per-plan tables a build made from its
+    records, used instead of queried."""
 
     derived = ("hierarchy", "matrix")
-    given = {}
-    if rows is not None:
-        given["responsibilities"] = count_responsibilities(rows.responsibilities)
-        given["targets"] = _frame(rows.targets, TARGET_COLUMNS)
-        given["cells"] = sorted_cells(_frame(rows.cells, CELL_COLUMNS))
+    made = {} if given is None else {n: getattr(given, n) for n in ("responsibilities", "targets", "cells")}
     tables = {
-        name: given[name] if name in given else build(store)
+        name: made[name] if name in made else build(store)
         for name, build in BUILDERS.items()
         if name not in derived
     }
@@ -259,9 +255,9 @@ def update_tables(store, old: dict, changed: list) -> dict:
     added = count_responsibilities(resp)
     tables = {"plans": plans, "department_types": _query_table("department_types")(store)}
     tables["responsibilities"] = pd.concat([keep(old["responsibilities"]), added], ignore_index=True)
-    added = _frame(targets, list(old["targets"].columns))
+    added = frame(targets, list(old["targets"].columns))
     tables["targets"] = pd.concat([keep(old["targets"]), added], ignore_index=True)
-    added = _frame(cells, CELL_COLUMNS)
+    added = frame(cells, CELL_COLUMNS)
     tables["cells"] = sorted_cells(pd.concat([keep(old["cells"]), added], ignore_index=True))
     tables["hierarchy"] = _hierarchy(store, tables["targets"])
     tables["matrix"] = matrix_table(tables["responsibilities"])

@@ -22,19 +22,24 @@ from kg.records import LEVELS
 
 
 @dataclass(frozen=True)
-class SummaryRows:
-    """What a build hands the summaries: the rows of ``summary_responsibility_rows`` and of
-    ``indicator_targets`` (without the indicators' IRIs), as plain dicts."""
+class RecordTables:
+    """What a build hands the summaries: the per-plan tables (DataFrames) made from its records, each
+    as the summaries would have computed it by SPARQL (responsibilities counted, targets, cells)."""
 
-    responsibilities: list[dict]
-    targets: list[dict]
-    cells: list[dict]
+    responsibilities: object
+    targets: object
+    cells: object
 
 
-def summary_rows(records, links) -> SummaryRows:
-    """The rows of a corpus's held ``records`` and its ``links`` (:class:`kg.records.Links`)."""
-    return SummaryRows(
-        responsibility_rows(records, links), target_rows(records, links), cell_rows(records, links)
+def record_tables(records, links) -> RecordTables:
+    """The tables of a corpus's held ``records`` and its ``links`` (:class:`kg.records.Links`); the
+    rows of each are dropped once it is a table (a build holds them through validation)."""
+    from kg.summaries.compute import CELL_COLUMNS, TARGET_COLUMNS, count_responsibilities, frame, sorted_cells
+
+    return RecordTables(
+        responsibilities=count_responsibilities(responsibility_rows(records, links)),
+        targets=frame(target_rows(records, links), TARGET_COLUMNS),
+        cells=sorted_cells(frame(cell_rows(records, links), CELL_COLUMNS)),
     )
 
 
