@@ -221,3 +221,42 @@ def test_the_builds_summaries_count_the_matrix_as_sparql_does(graph, level, role
         assert [
             c[2:] for c in expected if c[0].endswith(health_tobacco[0]) and c[1].endswith(health_tobacco[1])
         ] == [(4, 3)]
+
+
+@pytest.mark.parametrize("level", [None, "city"])
+@pytest.mark.parametrize("role", ["any", "lead"])
+def test_a_cells_actions_from_the_summaries_are_those_sparql_answers(graph, level, role):
+    from kg.api.matrix import CellAction, _summary_cell
+
+    assert graph.summaries_fresh()
+    cells = graph.summary("cells")
+    checked = 0
+    for c in graph.matrix(level=level, role=role):
+        by_sparql = graph.named(
+            "matrix_cell", type=c.type, theme=c.theme, level=level, role=None if role == "any" else role
+        )
+        expected = [
+            (
+                str(r["plan"]),
+                r.get("region"),
+                r.get("ordinal"),
+                r.get("department"),
+                r.get("roleLabel"),
+                r.get("source"),
+            )
+            for r in by_sparql.records()
+        ]
+        found = _summary_cell(cells, kg.store.expand(c.type), kg.store.expand(c.theme), level, role)
+        assert all(isinstance(a, CellAction) for a in found)
+        assert [(a.plan, a.region, a.ordinal, a.department, a.role, a.source) for a in found] == expected
+        checked += 1
+    assert checked == len(graph.matrix(level=level, role=role)) > 20
+
+
+def test_the_health_commissions_tobacco_actions_from_the_summaries(graph):
+    found = graph.matrix_cell(department_type="health", theme="tobacco")
+    # by region as SPARQL orders strings (code points: 淄 U+6DC4 before 聊 U+804A)
+    assert [a.region for a in found] == ["晋城市", "淄博市", "聊城市", "长春市"]
+    assert [a.role for a in found] == ["lead", "lead", "lead", "participant"]
+    for a in found:
+        assert TOBACCO[a.region][1] in a.source

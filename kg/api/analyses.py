@@ -104,8 +104,13 @@ class Analyses:
         limit: int | None = None,
     ) -> list[DepartmentCount]:
         """Department types by number of actions (and plans), most first. ``level``: national …
-        township; ``plan``: a region, 文号, title or IRI; ``role``: any, lead or participant."""
-        res = self.named("top_departments", **self._filters(level, plan, role))
+        township; ``plan``: a region, 文号, title or IRI; ``role``: any, lead or participant. From
+        the build's summaries where they are fresh (the same ranking, tests/test_summaries.py), else
+        by the named query ``top_departments``."""
+        filters = self._filters(level, plan, role)
+        if self.summaries_fresh():
+            return self._summary_top_departments(level, plan, role, limit)
+        res = self.named("top_departments", **filters)
         out = [
             DepartmentCount(
                 type=r["type"],
@@ -117,6 +122,28 @@ class Analyses:
             for r in res.records()
         ]
         return out[:limit] if limit else out
+
+    def _summary_top_departments(self, level, plan, role, limit) -> list[DepartmentCount]:
+        from kg.records import LEVELS
+
+        if level and level not in LEVELS:
+            raise KGError(f"unknown level {level!r}; one of {', '.join(LEVELS)}")
+        plan_iri = str(self.resolve_plan(plan)) if plan else None
+        import pandas as pd
+
+        df = self.department_counts(level=level or None, plan=plan_iri, role=role)
+        if limit:
+            df = df.head(limit)
+        return [
+            DepartmentCount(
+                type=str(r.type),
+                department=str(r.department),
+                department_en=None if pd.isna(r.department_en) else str(r.department_en),
+                actions=int(r.actions),
+                plans=int(r.plans),
+            )
+            for r in df.itertuples(index=False)
+        ]
 
     def department_actions(
         self, *, department_type: str, level: str | None = None, plan: str | None = None, role: str = "any"

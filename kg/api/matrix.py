@@ -74,6 +74,33 @@ def _summary_counts(resp, level: str | None, role: str) -> list[tuple[str, str, 
     return sorted(out, key=lambda c: (-c[2], c[0], c[1]))
 
 
+def _summary_cell(cells, type_iri: str, theme_iri: str, level: str | None, role: str) -> list[CellAction]:
+    """What matrix_cell.rq answers, from the cells summary (its rows already in the query's order)."""
+    import pandas as pd
+
+    rows = cells[(cells["type"] == shorten(type_iri)) & (cells["theme"] == shorten(theme_iri))]
+    if level is not None:
+        rows = rows[rows["levelName"] == level]
+    if role != "any":
+        rows = rows[rows["roleLabel"] == role]
+    plain = lambda v: None if pd.isna(v) else v  # noqa: E731
+    return [
+        CellAction(
+            plan=str(r.plan),
+            title=plain(r.title),
+            region=plain(r.region),
+            level=plain(r.levelName),
+            action=str(r.action),
+            ordinal=None if pd.isna(r.ordinal) else int(r.ordinal),
+            action_name=plain(r.actionName),
+            department=plain(r.department),
+            role=plain(r.roleLabel),
+            source=plain(r.source),
+        )
+        for r in rows.itertuples(index=False)
+    ]
+
+
 class Matrix:
     """Who is responsible for what theme (``matrix``, ``matrix_cell``)."""
 
@@ -182,10 +209,14 @@ class Matrix:
         """The actions of one cell: ``department_type`` and ``theme`` by id (``health``,
         ``tobacco``), IRI or label (卫生健康委员会, 控烟), with the same filters as :meth:`matrix`."""
         level, plan_iri, role = self._matrix_filters(level, plan, role)
+        type_iri = self.resolve_concept("hc:DepartmentType", department_type)
+        theme_iri = self.resolve_concept("hc:Theme", theme)
+        if plan_iri is None and self.summaries_fresh():  # a level or the whole graph: kept by the build
+            return _summary_cell(self.summary("cells"), type_iri, theme_iri, level, role)
         res = self.named(
             "matrix_cell",
-            type=self.resolve_concept("hc:DepartmentType", department_type),
-            theme=self.resolve_concept("hc:Theme", theme),
+            type=type_iri,
+            theme=theme_iri,
             level=level,
             plan=plan_iri,
             role=None if role == "any" else role,

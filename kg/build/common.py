@@ -75,6 +75,11 @@ def corpus_records(plan: BuildPlan, extracted: dict[str, tuple]) -> tuple[list[t
 def link_graphs(records: list) -> dict[URIRef, list]:
     """The corpus-level graphs, as lists of N-Triples term strings: cross-document links
     (``graph/links``) and the curated reference plans."""
+    return linked(records)[1]
+
+
+def linked(records: list) -> tuple[object, dict[URIRef, list]]:
+    """The corpus's :class:`~kg.records.Links` and its corpus-level graphs (see :func:`link_graphs`)."""
     from kg.link.linker import link
     from kg.rdf import LINKS_GRAPH, links_nt, record_nt, reference_graph_iri
 
@@ -82,7 +87,7 @@ def link_graphs(records: list) -> dict[URIRef, list]:
     out = {LINKS_GRAPH: links_nt(links)}
     for r in links.reference:
         out[reference_graph_iri(r)] = record_nt(r, reference=True)
-    return out
+    return links, out
 
 
 def ontology_nquads() -> bytes:

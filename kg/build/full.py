@@ -8,7 +8,7 @@ open store, the graphs (N-Quads per named graph) are validated and then replace 
 
 from __future__ import annotations
 
-from kg.build.common import check_documents, link_graphs, ontology_nquads, take_in
+from kg.build.common import check_documents, link_graphs, linked, ontology_nquads, take_in
 from kg.build.extraction import document_nquads, extract_all
 from kg.build.inputs import Refused
 from kg.build.plan import BuildPlan
@@ -17,6 +17,7 @@ from kg.build.summary import BuildResult, build_info, record_warnings
 from kg.build.validation import require_conformance, validate_nquads
 from kg.rdf import ONTOLOGY_GRAPH
 from kg.store import MemoryStore, Store, open_store
+from kg.summaries.rows import record_tables
 
 
 def _result(plan: BuildPlan, documents: list, triples: int, *, memory_store=None) -> BuildResult:
@@ -50,7 +51,12 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         plan.phase("extract")
         check_documents(plan, documents)
         records = [r for _, r in documents]
-        staged.write_links(link_graphs(records))  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
+        links, graphs = linked(records)
+        staged.write_links(graphs)  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
+        del graphs
+        # the per-plan summary tables, from what the build holds (minutes by SPARQL at 10,000 plans)
+        tables = record_tables(records, links)
+        del links
         plan.phase("link")
         info = build_info(
             documents,
@@ -74,7 +80,7 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         plan.phase("store")
         info["phases"] = plan.phases
         info["seconds"] = round(plan.elapsed(), 3)
-        triples = staged.finish(info)
+        triples = staged.finish(info, given=tables)
     finally:
         staged.discard()
     return _result(plan, documents, triples)

@@ -101,15 +101,16 @@ class Staged:
             raise outcome["error"]
         return outcome["result"]
 
-    def finish(self, info: dict) -> int:
-        """Swap the new store into place (the records cache is already in it)."""
+    def finish(self, info: dict, *, given=None) -> int:
+        """Swap the new store into place (the records cache is already in it). ``given``: the
+        summaries' tables made from the records (:class:`kg.summaries.rows.RecordTables`)."""
         self.wait()
         self.store.flush()
         self.store.close()
         (self.tmp / LINKS_DIR).mkdir()
         os.replace(self.links, self.tmp / LINKS_DIR / part_name(0))
         shutil.rmtree(self.work, ignore_errors=True)
-        return finish(self.tmp, self.folder, info, {}, None, summary=self.summary)
+        return finish(self.tmp, self.folder, info, {}, None, summary=self.summary, given=given)
 
     def discard(self) -> None:
         try:

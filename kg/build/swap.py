@@ -81,10 +81,11 @@ def finish(
     *,
     summary: tuple[int, dict] | None = None,
     changed: list[URIRef] | None = None,
+    given=None,
 ) -> int:
     """Complete the new store (counts and build.json, records cache, summaries) and swap it into
     place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its summaries
-    are then updated plan by plan)."""
+    are then updated plan by plan); ``given``: the summaries' tables a build made from its records."""
     if summary is None:
         with open_store(tmp, read_only=True) as store:
             summary = store_counts(store)
@@ -95,7 +96,8 @@ def finish(
     (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     # the pages' tables, stamped with this build.json: written inside the new folder, swapped with it
     with open_store(tmp, read_only=True) as store:
-        write_summaries(store, tmp, previous=target if changed is not None else None, changed=changed)
+        previous = target if changed is not None else None
+        write_summaries(store, tmp, previous=previous, changed=changed, given=given)
     swap(target, tmp)
     return triples
 

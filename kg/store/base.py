@@ -122,9 +122,11 @@ class Store(ABC):
         text, offset = add_prefixes(sparql) if add_known_prefixes else (sparql, 0)
         return self._query(text, sparql, offset, Deadline(timeout), limit)
 
-    def query_raw(self, sparql: str, *, limit: int | None = None) -> RawAnswer:
+    def query_raw(
+        self, sparql: str, *, limit: int | None = None, bindings: dict[str, Term] | None = None
+    ) -> RawAnswer:
         """:meth:`query` (known prefixes added), the answer as a picklable :class:`RawAnswer`."""
-        res = self.query(sparql, limit=limit)
+        res = self.query(sparql, limit=limit, bindings=bindings)
         if res.kind == "ask":
             return RawAnswer("ask", boolean=res.boolean)
         rows = res.triples if res.kind == "graph" else res.terms

@@ -13,7 +13,7 @@ from kg.errors import KGError, QueryError
 from kg.store.base import Deadline, Store
 from kg.store.diagnostics import clean, oxigraph_error
 from kg.store.results import QueryResult, RawAnswer, take
-from kg.store.sparql_text import add_prefixes, has_dataset_clause
+from kg.store.sparql_text import add_prefixes, bind_values, has_dataset_clause
 from kg.store.terms import OxConverter, Term, compact_ox, from_ox
 
 NQUADS = ox.RdfFormat.N_QUADS
@@ -136,8 +136,12 @@ class OxigraphStore(Store):
             raise QueryError(f"SPARQL query failed: {clean(str(e))}") from None
         return QueryResult("select", vars=names, terms=solutions, truncated=truncated)
 
-    def query_raw(self, sparql: str, *, limit: int | None = None) -> RawAnswer:
+    def query_raw(
+        self, sparql: str, *, limit: int | None = None, bindings: dict[str, Term] | None = None
+    ) -> RawAnswer:
         """Compact terms straight from pyoxigraph's (no rdflib term is built in the worker)."""
+        if bindings:
+            sparql = bind_values(sparql, bindings)
         text, offset = add_prefixes(sparql)
         try:
             res = self._live().query(text, use_default_graph_as_union=not has_dataset_clause(text))

@@ -194,6 +194,30 @@ class RawAnswer:
             return QueryResult("graph", triples=rows, truncated=self.truncated)
         return QueryResult("select", vars=list(self.vars), terms=rows, truncated=self.truncated)
 
+    def records(self) -> list[dict]:
+        """The solutions as :meth:`QueryResult.records` gives them (IRIs as prefixed names, literals as
+        Python values, None where unbound), each distinct term converted once: a million rows of a
+        few thousand distinct terms in seconds, where building rdflib terms for each takes minutes."""
+        pm = prefixes()
+        decode = Decoder()
+        memo: dict = {None: None}
+
+        def value(t):
+            if type(t) is str:
+                v = shorten(t, pm)
+            elif t[0] == "s" or t[0] == "l":
+                v = t[1]
+            else:
+                v = python_value(decode(t))
+            memo[t] = v
+            return v
+
+        names = self.vars
+        return [
+            dict(zip(names, [memo[t] if t in memo else value(t) for t in row], strict=True))
+            for row in self.rows
+        ]
+
     def plain_rows(self) -> list[dict]:
         """The solutions as dicts of plain text, an IRI as its text and a literal as its lexical form:
         10,000 rows read in a fraction of the time rdflib terms take to build."""

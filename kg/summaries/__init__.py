@@ -17,7 +17,10 @@ Tables (one row per …):
 - ``department_types``: department type with its labels;
 - ``matrix``: department type × theme × level × role, the responsibilities' actions added up over
   the plans (an action is in one plan), for the responsibility matrix of a level or the whole graph;
-- ``diffusion``: plan, as the named query ``diffusion`` answers (plain text), for the diffusion page.
+- ``diffusion``: plan, as the named query ``diffusion`` answers (plain text), for the diffusion page;
+- ``cells``: the named query ``matrix_cell`` for every cell at once (department type × theme ×
+  action × department as written, with the source sentence), grouped by cell, for a cell's actions
+  at a level or the whole graph.
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ from kg.locations import BUILD_INFO
 
 SUMMARY_DIR = "summaries"
 STAMP = "stamp.json"
-SUMMARY_FORMAT = 4  # raise when a table's columns or meaning change: older tables are then stale
-TABLES = ("plans", "hierarchy", "responsibilities", "targets", "department_types", "matrix", "diffusion")
+SUMMARY_FORMAT = 5  # raise when a table's columns or meaning change: older tables are then stale
+TABLES = (
+    "plans", "hierarchy", "responsibilities", "targets", "department_types", "matrix", "diffusion", "cells",
+)  # fmt: skip
 
 
 def build_stamp(folder: str | Path) -> str | None:
@@ -88,7 +93,12 @@ def _compact(df):
 
 
 def write_summaries(
-    store, folder: str | Path, *, previous: str | Path | None = None, changed: list | None = None
+    store,
+    folder: str | Path,
+    *,
+    previous: str | Path | None = None,
+    changed: list | None = None,
+    given=None,
 ) -> dict[str, int]:
     """Compute the tables from ``store`` (the graph of the folder, opened) and write them with their
     stamp into ``folder/summaries`` (replaced whole). Returns the rows of each table.
@@ -96,7 +106,9 @@ def write_summaries(
     ``previous`` (the store folder this one was patched from) and ``changed`` (the IRIs of the
     document graphs the patch wrote): the per-plan tables (responsibilities, targets) are then the
     previous build's rows of the plans still there and untouched, and those of the plans in the
-    changed graphs looked up plan by plan — when the previous summaries are fresh; else all anew."""
+    changed graphs looked up plan by plan — when the previous summaries are fresh; else all anew.
+    ``given`` (:class:`kg.summaries.rows.RecordTables`, made from a build's records): the per-plan
+    tables are these instead of queried."""
     from kg.summaries.compute import compute_tables, update_tables
 
     folder = Path(folder)
@@ -106,8 +118,8 @@ def write_summaries(
     stamp.unlink(missing_ok=True)  # stale while being rewritten
     old = None
     if previous is not None and changed is not None and is_fresh(previous):
-        old = {name: read_table(previous, name) for name in ("responsibilities", "targets")}
-    tables = compute_tables(store) if old is None else update_tables(store, old, changed)
+        old = {name: read_table(previous, name) for name in ("responsibilities", "targets", "cells")}
+    tables = compute_tables(store, given) if old is None else update_tables(store, old, changed)
     for name, df in tables.items():
         tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
         _compact(df).to_parquet(tmp, index=False)

@@ -9,7 +9,7 @@ from rdflib import Literal
 ABOVE = ("province", "city", "county")  # the levels a plan is grouped under on the overview
 
 
-def _frame(rows: list[dict], columns: list[str]):
+def frame(rows: list[dict], columns: list[str]):
     """A DataFrame of plain values with one type per column (Parquet needs one): booleans, integers
     (nullable), floats or strings."""
     import pandas as pd
@@ -32,12 +32,12 @@ def _records(store, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
     """The named query's variables and rows on ``store``, with ``bindings`` (name -> RDF term)."""
     from kg.queries import load_query
 
-    res = store.query(load_query(query), bindings=bindings or None)
+    res = store.query_raw(load_query(query), bindings=bindings or None)
     return list(res.vars), res.records()
 
 
 def _hierarchy(store, targets=None):
-    return _frame(hierarchy_rows(store, targets), HIERARCHY_COLUMNS)
+    return frame(hierarchy_rows(store, targets), HIERARCHY_COLUMNS)
 
 
 def hierarchy_rows(store, targets=None) -> list[dict]:
@@ -89,7 +89,7 @@ HIERARCHY_COLUMNS = [
 
 def _plans(store):
     cols, rows = _records(store, "plans")
-    return _frame(rows, cols)
+    return frame(rows, cols)
 
 
 RESPONSIBILITY_KEYS = ["type", "theme", "plan", "level", "role"]
@@ -111,7 +111,7 @@ def count_responsibilities(rows: list[dict]):
     for r in records:
         r["theme"] = r["theme"] or None
         r["actions"] = int(r["actions"])
-    return _frame(records, [*RESPONSIBILITY_KEYS, "actions"])
+    return frame(records, [*RESPONSIBILITY_KEYS, "actions"])
 
 
 def _responsibilities(store):
@@ -129,7 +129,7 @@ def matrix_table(responsibilities):
     records = sums.astype(object).to_dict("records")
     for r in records:
         r["actions"] = int(r["actions"])
-    return _frame(records, [*MATRIX_KEYS, "actions"])
+    return frame(records, [*MATRIX_KEYS, "actions"])
 
 
 def _diffusion(store):
@@ -137,15 +137,61 @@ def _diffusion(store):
     from kg.queries import load_query
 
     answer = store.query_raw(load_query("diffusion"))
-    return _frame(answer.plain_rows(), list(answer.vars))
+    return frame(answer.plain_rows(), list(answer.vars))
 
 
 def _query_table(query: str, **bindings):
     def table(store):
         cols, rows = _records(store, query, **bindings)
-        return _frame(rows, cols)
+        return frame(rows, cols)
 
     return table
+
+
+TARGET_COLUMNS = [
+    "plan",
+    "title",
+    "region",
+    "rank",
+    "held",
+    "reference",
+    "indicatorName",
+    "origin",
+    "year",
+    "comparator",
+    "valueText",
+    "value",
+    "unit",
+    "kind",
+]  # fmt: skip  (indicator_targets.rq's, without ?indicator)
+
+CELL_COLUMNS = [
+    "type",
+    "theme",
+    "plan",
+    "title",
+    "region",
+    "levelName",
+    "action",
+    "ordinal",
+    "actionName",
+    "department",
+    "roleLabel",
+    "source",
+]  # fmt: skip  (matrix_cell.rq's)
+CELL_ORDER = ["type", "theme", "region", "plan", "ordinal", "roleLabel", "department"]
+
+
+def sorted_cells(df):
+    """A cell's rows together, each cell in matrix_cell.rq's order (unbound first, as SPARQL sorts)."""
+    return df.sort_values(CELL_ORDER, na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _cells(store):
+    """The matrix_cell query for every cell at once (slow at national scale: a build reads these rows
+    from its records; this is for a store summarised without them)."""
+    cols, rows = _records(store, "matrix_cell")
+    return sorted_cells(frame(rows, CELL_COLUMNS))
 
 
 BUILDERS = {
@@ -158,6 +204,7 @@ BUILDERS = {
     "department_types": _query_table("department_types"),
     "matrix": lambda store: matrix_table(_responsibilities(store)),
     "diffusion": _diffusion,
+    "cells": _cells,
 }
 
 
@@ -166,11 +213,18 @@ def compute_table(store, name: str):
     return BUILDERS[name](store)
 
 
-def compute_tables(store) -> dict:
-    """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`)."""
+def compute_tables(store, given=None) -> dict:
+    """Every summary table of ``store`` as a DataFrame, by name (see :mod:`kg.summaries`).
+    ``given`` (:class:`kg.summaries.rows.RecordTables`): the per-plan tables a build made from its
+    records, used instead of queried."""
 
     derived = ("hierarchy", "matrix")
-    tables = {name: build(store) for name, build in BUILDERS.items() if name not in derived}
+    made = {} if given is None else {n: getattr(given, n) for n in ("responsibilities", "targets", "cells")}
+    tables = {
+        name: made[name] if name in made else build(store)
+        for name, build in BUILDERS.items()
+        if name not in derived
+    }
     tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
     tables["matrix"] = matrix_table(tables["responsibilities"])
     return tables
@@ -192,16 +246,19 @@ def update_tables(store, old: dict, changed: list) -> dict:
     plans = _plans(store)
     present = set(plans["plan"].astype(str))
     keep = lambda df: df[df["plan"].astype(str).isin(present - fresh)]  # noqa: E731
-    resp, targets = [], []
+    resp, targets, cells = [], [], []
     for plan in sorted(fresh):
         iri = URIRef(expand(plan))
         resp += _records(store, "summary_responsibility_rows_plan", plan=iri)[1]
         targets += _records(store, "summary_plan_targets", plan=iri)[1]
+        cells += _records(store, "matrix_cell", plan=iri)[1]
     added = count_responsibilities(resp)
     tables = {"plans": plans, "department_types": _query_table("department_types")(store)}
     tables["responsibilities"] = pd.concat([keep(old["responsibilities"]), added], ignore_index=True)
-    added = _frame(targets, list(old["targets"].columns))
+    added = frame(targets, list(old["targets"].columns))
     tables["targets"] = pd.concat([keep(old["targets"]), added], ignore_index=True)
+    added = frame(cells, CELL_COLUMNS)
+    tables["cells"] = sorted_cells(pd.concat([keep(old["cells"]), added], ignore_index=True))
     tables["hierarchy"] = _hierarchy(store, tables["targets"])
     tables["matrix"] = matrix_table(tables["responsibilities"])
     tables["diffusion"] = _diffusion(store)  # parents can change anywhere, as in the plan tree
