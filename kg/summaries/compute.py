@@ -41,15 +41,20 @@ def _hierarchy(store, targets=None):
 
 
 def hierarchy_rows(store, targets=None) -> list[dict]:
-    """One row per plan: the named query ``hierarchy`` (its first parent), the plan's actions and
-    targets, and the province, city and county plans above it along its parents."""
+    """:func:`tree_rows` of the named queries ``hierarchy`` and ``plan_action_counts`` on ``store``."""
     _, rows = _records(store, "hierarchy")
-    plans: dict[str, dict] = {}
-    for r in rows:
-        plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
     actions = {str(r["plan"]): int(r["actions"]) for r in _records(store, "plan_action_counts")[1]}
     if targets is None:
         targets = _query_table("indicator_targets", name=Literal(""))(store)
+    return tree_rows(rows, actions, targets)
+
+
+def tree_rows(rows: list[dict], actions: dict[str, int], targets) -> list[dict]:
+    """One row per plan: the ``hierarchy`` query's row (its first parent), the plan's actions and
+    targets, and the province, city and county plans above it along its parents."""
+    plans: dict[str, dict] = {}
+    for r in rows:
+        plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
     targets = {str(p): int(n) for p, n in targets["plan"].value_counts().items()}
     out = []
     for iri, r in plans.items():
@@ -148,6 +153,20 @@ def _query_table(query: str, **bindings):
     return table
 
 
+RECORD_TABLES = ("responsibilities", "targets", "cells", "plans", "diffusion")  # what a build makes
+PLAN_COLUMNS = ["plan", "title", "doc_number", "issuer", "date", "level", "region", "held"]  # plans.rq's
+DIFFUSION_COLUMNS = [
+    "plan",
+    "level",
+    "held",
+    "date",
+    "title",
+    "docNumber",
+    "region",
+    "province",
+    "parent",
+]  # fmt: skip  (diffusion.rq's)
+
 TARGET_COLUMNS = [
     "plan",
     "title",
@@ -219,13 +238,18 @@ def compute_tables(store, given=None) -> dict:
     records, used instead of queried."""
 
     derived = ("hierarchy", "matrix")
-    made = {} if given is None else {n: getattr(given, n) for n in ("responsibilities", "targets", "cells")}
+    made = {} if given is None else {n: getattr(given, n) for n in RECORD_TABLES}
     tables = {
         name: made[name] if name in made else build(store)
         for name, build in BUILDERS.items()
         if name not in derived
     }
-    tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
+    if given is None:
+        tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
+    else:
+        tables["hierarchy"] = frame(
+            tree_rows(given.tree, given.actions, tables["targets"]), HIERARCHY_COLUMNS
+        )
     tables["matrix"] = matrix_table(tables["responsibilities"])
     return tables
 

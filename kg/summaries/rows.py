@@ -29,17 +29,35 @@ class RecordTables:
     responsibilities: object
     targets: object
     cells: object
+    plans: object
+    diffusion: object
+    tree: list[dict]  # the ``hierarchy`` query's rows, for the plan tree (with the targets counted)
+    actions: dict[str, int]  # held plan -> its actions, as ``plan_action_counts``
 
 
 def record_tables(records, links) -> RecordTables:
     """The tables of a corpus's held ``records`` and its ``links`` (:class:`kg.records.Links`); the
     rows of each are dropped once it is a table (a build holds them through validation)."""
-    from kg.summaries.compute import CELL_COLUMNS, TARGET_COLUMNS, count_responsibilities, frame, sorted_cells
+    from kg.summaries import plan_rows
+    from kg.summaries.compute import (
+        CELL_COLUMNS,
+        DIFFUSION_COLUMNS,
+        PLAN_COLUMNS,
+        TARGET_COLUMNS,
+        count_responsibilities,
+        frame,
+        sorted_cells,
+    )
 
+    described = plan_rows.plan_descriptions(records, links)
     return RecordTables(
         responsibilities=count_responsibilities(responsibility_rows(records, links)),
         targets=frame(target_rows(records, links), TARGET_COLUMNS),
         cells=sorted_cells(frame(cell_rows(records, links), CELL_COLUMNS)),
+        plans=frame(plan_rows.plan_rows(described, links), PLAN_COLUMNS),
+        diffusion=frame(plan_rows.diffusion_rows(described, links), DIFFUSION_COLUMNS),
+        tree=plan_rows.hierarchy_query_rows(described, links),
+        actions=plan_rows.action_counts(described),
     )
 
 
