@@ -14,7 +14,7 @@ from datetime import date
 from kg.records import LEVELS
 
 
-def _label_maps(links) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+def label_maps(links) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """Region IRI -> labels, organisation IRI -> labels."""
     from kg.rdf.iris import org_iri, region_iri
 
@@ -109,11 +109,12 @@ def _date_value(text: str):
     return date.fromisoformat(text) if _is_date(text) else text
 
 
-def plan_rows(described: dict, links) -> list[dict]:
-    """As ``plans``: every legal resource with its held flag, in the query's order."""
+def plan_rows(described: dict, labels: tuple) -> list[dict]:
+    """As ``plans``: every legal resource with its held flag, in the query's order. ``labels``: the
+    region and organisation labels (:func:`label_maps`)."""
     from kg.store import shorten
 
-    regions, orgs = _label_maps(links)
+    regions, orgs = labels
     out = []
     for iri, e in described.items():
         for held in sorted(e["held"]):
@@ -148,12 +149,12 @@ def _key(value):
     return (0, "") if value is None else (1, value)
 
 
-def hierarchy_query_rows(described: dict, links) -> list[dict]:
+def hierarchy_query_rows(described: dict, links, labels: tuple) -> list[dict]:
     """As ``hierarchy``: every plan with its level, region, held flag and parent derivation."""
     from kg.rdf.iris import node_iri
     from kg.store import shorten
 
-    regions, _ = _label_maps(links)
+    regions, _ = labels
     keys = {n.key: str(node_iri(n)) for n in links.plans}
     parents: dict[str, list] = defaultdict(list)
     for pl in links.plan_links:
@@ -201,11 +202,11 @@ def action_counts(described: dict) -> dict[str, int]:
     }
 
 
-def diffusion_rows(described: dict, links) -> list[dict]:
+def diffusion_rows(described: dict, links, labels: tuple) -> list[dict]:
     """As ``diffusion`` in plain text (IRIs as themselves, literals as their lexical forms)."""
     from kg.rdf.iris import level_concept, node_iri
 
-    regions, _ = _label_maps(links)
+    regions, _ = labels
     keys = {n.key: str(node_iri(n)) for n in links.plans}
     parents: dict[str, set[str]] = defaultdict(set)
     for pl in links.plan_links:

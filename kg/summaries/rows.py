@@ -49,6 +49,7 @@ def record_tables(records, links) -> RecordTables:
 
     corpus = _Corpus(records, links)
     described = plan_rows.plan_descriptions(records, links)
+    labels = plan_rows.label_maps(links)
     targets = frame(target_rows(corpus), TARGET_COLUMNS)
     return RecordTables(
         responsibilities=count_responsibilities(responsibility_rows(corpus)),
@@ -56,9 +57,9 @@ def record_tables(records, links) -> RecordTables:
             drop=True
         ),
         cells=sorted_cells(frame(cell_rows(corpus), CELL_COLUMNS)),
-        plans=frame(plan_rows.plan_rows(described, links), PLAN_COLUMNS),
-        diffusion=frame(plan_rows.diffusion_rows(described, links), DIFFUSION_COLUMNS),
-        tree=plan_rows.hierarchy_query_rows(described, links),
+        plans=frame(plan_rows.plan_rows(described, labels), PLAN_COLUMNS),
+        diffusion=frame(plan_rows.diffusion_rows(described, links, labels), DIFFUSION_COLUMNS),
+        tree=plan_rows.hierarchy_query_rows(described, links, labels),
         actions=plan_rows.action_counts(described),
     )
 
