@@ -6,26 +6,39 @@ from decimal import Decimal
 
 from rdflib import Literal
 
+from kg.summaries.rows import CELL_COLUMNS
+
 ABOVE = ("province", "city", "county")  # the levels a plan is grouped under on the overview
 
 
-def frame(rows: list[dict], columns: list[str]):
+def frame(rows: list, columns) -> object:
     """A DataFrame of plain values with one type per column (Parquet needs one): booleans, integers
-    (nullable), floats or strings."""
+    (nullable), floats or strings. ``rows``: dicts, or tuples in the order of ``columns``."""
     import pandas as pd
 
-    df = pd.DataFrame([[r.get(c) for c in columns] for r in rows], columns=columns, dtype=object)
-    for col in columns:
-        values = [v for v in df[col] if v is not None]
-        if values and all(isinstance(v, bool) for v in values):
-            df[col] = df[col].astype("boolean")
-        elif values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            df[col] = df[col].astype("Int64")
-        elif values and all(isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) for v in values):
-            df[col] = pd.array([None if v is None else float(v) for v in df[col]], dtype="Float64")
-        else:
-            df[col] = pd.array([None if v is None else str(v) for v in df[col]], dtype="string")
-    return df
+    columns = list(columns)
+    if rows and isinstance(rows[0], dict):
+        values = [[r.get(c) for r in rows] for c in columns]
+    else:
+        values = [list(v) for v in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+    return pd.DataFrame({c: _column(v) for c, v in zip(columns, values, strict=True)}, columns=columns)
+
+
+def _column(values: list):
+    """One column's values as the one type they share, judged by their types (a million rows of a
+    few types: looked at once per type, not per value)."""
+    import pandas as pd
+
+    kinds = {type(v) for v in values} - {type(None)}
+    if kinds and all(issubclass(k, bool) for k in kinds):
+        return pd.array(values, dtype="boolean")
+    if kinds and all(issubclass(k, int) and not issubclass(k, bool) for k in kinds):
+        return pd.array(values, dtype="Int64")
+    if kinds and all(issubclass(k, (int, float, Decimal)) and not issubclass(k, bool) for k in kinds):
+        return pd.array([None if v is None else float(v) for v in values], dtype="Float64")
+    if not kinds <= {str}:
+        values = [None if v is None else str(v) for v in values]
+    return pd.array(values, dtype="string")
 
 
 def _records(store, query: str, /, **bindings) -> tuple[list[str], list[dict]]:
@@ -41,15 +54,20 @@ def _hierarchy(store, targets=None):
 
 
 def hierarchy_rows(store, targets=None) -> list[dict]:
-    """One row per plan: the named query ``hierarchy`` (its first parent), the plan's actions and
-    targets, and the province, city and county plans above it along its parents."""
+    """:func:`tree_rows` of the named queries ``hierarchy`` and ``plan_action_counts`` on ``store``."""
     _, rows = _records(store, "hierarchy")
-    plans: dict[str, dict] = {}
-    for r in rows:
-        plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
     actions = {str(r["plan"]): int(r["actions"]) for r in _records(store, "plan_action_counts")[1]}
     if targets is None:
         targets = _query_table("indicator_targets", name=Literal(""))(store)
+    return tree_rows(rows, actions, targets)
+
+
+def tree_rows(rows: list[dict], actions: dict[str, int], targets) -> list[dict]:
+    """One row per plan: the ``hierarchy`` query's row (its first parent), the plan's actions and
+    targets, and the province, city and county plans above it along its parents."""
+    plans: dict[str, dict] = {}
+    for r in rows:
+        plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
     targets = {str(p): int(n) for p, n in targets["plan"].value_counts().items()}
     out = []
     for iri, r in plans.items():
@@ -107,11 +125,10 @@ def count_responsibilities(rows: list[dict]):
     any_role = raw.groupby(RESPONSIBILITY_KEYS[:-1], sort=True)["action"].nunique().reset_index()
     both = pd.concat([per_role, any_role.assign(role="any")], ignore_index=True)
     out = both.rename(columns={"action": "actions"})[[*RESPONSIBILITY_KEYS, "actions"]]
-    records = out.astype(object).to_dict("records")
-    for r in records:
-        r["theme"] = r["theme"] or None
-        r["actions"] = int(r["actions"])
-    return frame(records, [*RESPONSIBILITY_KEYS, "actions"])
+    out["theme"] = out["theme"].mask(out["theme"] == "")
+    return out.astype({**{k: "string" for k in RESPONSIBILITY_KEYS}, "actions": "Int64"}).reset_index(
+        drop=True
+    )
 
 
 def _responsibilities(store):
@@ -148,37 +165,21 @@ def _query_table(query: str, **bindings):
     return table
 
 
-TARGET_COLUMNS = [
+RECORD_TABLES = ("responsibilities", "targets", "cells", "plans", "diffusion")  # what a build makes
+PLAN_COLUMNS = ["plan", "title", "doc_number", "issuer", "date", "level", "region", "held"]  # plans.rq's
+DIFFUSION_COLUMNS = [
     "plan",
-    "title",
-    "region",
-    "rank",
+    "level",
     "held",
-    "reference",
-    "indicatorName",
-    "origin",
-    "year",
-    "comparator",
-    "valueText",
-    "value",
-    "unit",
-    "kind",
-]  # fmt: skip  (indicator_targets.rq's, without ?indicator)
-
-CELL_COLUMNS = [
-    "type",
-    "theme",
-    "plan",
+    "date",
     "title",
+    "docNumber",
     "region",
-    "levelName",
-    "action",
-    "ordinal",
-    "actionName",
-    "department",
-    "roleLabel",
-    "source",
-]  # fmt: skip  (matrix_cell.rq's)
+    "province",
+    "parent",
+]  # fmt: skip  (diffusion.rq's)
+
+
 CELL_ORDER = ["type", "theme", "region", "plan", "ordinal", "roleLabel", "department"]
 
 
@@ -219,13 +220,18 @@ def compute_tables(store, given=None) -> dict:
     records, used instead of queried."""
 
     derived = ("hierarchy", "matrix")
-    made = {} if given is None else {n: getattr(given, n) for n in ("responsibilities", "targets", "cells")}
+    made = {} if given is None else {n: getattr(given, n) for n in RECORD_TABLES}
     tables = {
         name: made[name] if name in made else build(store)
         for name, build in BUILDERS.items()
         if name not in derived
     }
-    tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
+    if given is None:
+        tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
+    else:
+        tables["hierarchy"] = frame(
+            tree_rows(given.tree, given.actions, tables["targets"]), HIERARCHY_COLUMNS
+        )
     tables["matrix"] = matrix_table(tables["responsibilities"])
     return tables
 

@@ -29,17 +29,38 @@ class RecordTables:
     responsibilities: object
     targets: object
     cells: object
+    plans: object
+    diffusion: object
+    tree: list[dict]  # the ``hierarchy`` query's rows, for the plan tree (with the targets counted)
+    actions: dict[str, int]  # held plan -> its actions, as ``plan_action_counts``
 
 
 def record_tables(records, links) -> RecordTables:
     """The tables of a corpus's held ``records`` and its ``links`` (:class:`kg.records.Links`); the
     rows of each are dropped once it is a table (a build holds them through validation)."""
-    from kg.summaries.compute import CELL_COLUMNS, TARGET_COLUMNS, count_responsibilities, frame, sorted_cells
+    from kg.summaries import plan_rows
+    from kg.summaries.compute import (
+        DIFFUSION_COLUMNS,
+        PLAN_COLUMNS,
+        count_responsibilities,
+        frame,
+        sorted_cells,
+    )
 
+    corpus = _Corpus(records, links)
+    described = plan_rows.plan_descriptions(records, links)
+    labels = plan_rows.label_maps(links)
+    targets = frame(target_rows(corpus), TARGET_COLUMNS)
     return RecordTables(
-        responsibilities=count_responsibilities(responsibility_rows(records, links)),
-        targets=frame(target_rows(records, links), TARGET_COLUMNS),
-        cells=sorted_cells(frame(cell_rows(records, links), CELL_COLUMNS)),
+        responsibilities=count_responsibilities(responsibility_rows(corpus)),
+        targets=targets.sort_values(list(TARGET_ORDER), na_position="first", kind="stable").reset_index(
+            drop=True
+        ),
+        cells=sorted_cells(frame(cell_rows(corpus), CELL_COLUMNS)),
+        plans=frame(plan_rows.plan_rows(described, labels), PLAN_COLUMNS),
+        diffusion=frame(plan_rows.diffusion_rows(described, links, labels), DIFFUSION_COLUMNS),
+        tree=plan_rows.hierarchy_query_rows(described, links, labels),
+        actions=plan_rows.action_counts(described),
     )
 
 
@@ -66,165 +87,146 @@ def _plan_facts(records, reference) -> dict[str, dict]:
     return plans
 
 
-def _region_labels(links) -> dict[str, set[str]]:
-    from kg.rdf.iris import region_iri
-
-    labels: dict[str, set[str]] = defaultdict(set)
-    for r in links.regions:
-        labels[str(region_iri(r.name))].add(r.name)
-    return labels
-
-
-def _department_types(links) -> dict[str, set[str]]:
-    """Organisation IRI -> its department type IRIs."""
-    from kg.rdf.iris import department_type_iri, org_iri
-
-    types: dict[str, set[str]] = defaultdict(set)
-    for d in links.departments:
-        types[str(org_iri(d.region, d.name))].update(str(department_type_iri(t)) for t in d.types)
-    return types
-
-
-def _action_themes(links) -> dict[str, set[str]]:
-    """Action IRI -> its theme IRIs."""
-    from kg.rdf.iris import node_iri, theme_iri
-
-    keys = {n.key: str(node_iri(n)) for n in links.plans}
-    themes: dict[str, set[str]] = defaultdict(set)
-    for al in links.action_links:
-        themes[f"{keys[al.plan]}/action/{al.ordinal}"].add(str(theme_iri(al.theme)))
-    return themes
-
-
-def _shortener():
-    """``shorten``, remembered per IRI (a corpus names each plan and type thousands of times)."""
-    from kg.store import shorten
-
-    short: dict[str, str] = {}
-
-    def s(iri: str) -> str:
-        return short.get(iri) or short.setdefault(iri, shorten(iri))
-
-    return s
-
-
-def responsibility_rows(records, links) -> list[dict]:
-    """As ``summary_responsibility_rows``: one row per (department type, theme, plan, level, role,
-    action) of the held plans, distinct."""
-    from kg.rdf.iris import org_iri
-    from kg.rdf.vocabulary import ROLE_CONCEPTS
-
-    types, themes, s = _department_types(links), _action_themes(links), _shortener()
-
-    out: dict[tuple, None] = {}
-    for plan, p in _plan_facts(records, links.reference).items():
-        if True not in p["held"] or not p["levels"]:
-            continue
-        for record in p["records"]:
-            region = record.meta.region
-            for a in record.actions:
-                action = f"{plan}/action/{a.ordinal}"
-                for asg in a.assignments:
-                    if asg.role not in ROLE_CONCEPTS:
-                        continue
-                    for t in types.get(str(org_iri(region, asg.department)), ()):
-                        for theme in themes.get(action) or (None,):
-                            for level in p["levels"]:
-                                key = (s(t), theme and s(theme), s(plan), level, asg.role, s(action))
-                                out[key] = None
-    names = ("type", "theme", "plan", "level", "role", "action")
-    return [dict(zip(names, k, strict=True)) for k in out]
-
-
-def cell_rows(records, links) -> list[dict]:
-    """As ``matrix_cell`` for every cell at once (its ?type and ?theme as columns): one row per action
-    of a theme, responsibility, department type and department as written, in the query's order
-    within a cell (region, plan, ordinal, role, department)."""
-    from kg.rdf.iris import org_iri, region_iri
-    from kg.rdf.vocabulary import ROLE_CONCEPTS
-
-    types, themes, s = _department_types(links), _action_themes(links), _shortener()
-    labels, names = _region_labels(links), _org_labels(links)
-    out = []
-    for plan, p in _plan_facts(records, links.reference).items():
-        if True not in p["held"] or not p["levels"]:
-            continue
-        regions = sorted({x for r in p["regions"] for x in labels.get(str(region_iri(r)), ())}) or [None]
-        for record in p["records"]:
-            region = record.meta.region
-            for a in record.actions:
-                action = f"{plan}/action/{a.ordinal}"
-                if action not in themes:
-                    continue
-                sources: dict[tuple, set] = defaultdict(set)  # one responsibility node per role and name
-                for asg in a.assignments:
-                    if asg.role in ROLE_CONCEPTS:
-                        org = str(org_iri(region, asg.department))
-                        sources[(asg.role, org)].add(asg.source or None)
-                for (role, org), said in sources.items():
-                    for t in types.get(org, ()):
-                        for theme in themes[action]:
-                            for facts in (
-                                {
-                                    "type": s(t),
-                                    "theme": s(theme),
-                                    "plan": s(plan),
-                                    "title": title,
-                                    "region": reg,
-                                    "levelName": level,
-                                    "action": s(action),
-                                    "ordinal": a.ordinal,
-                                    "actionName": a.name,
-                                    "department": name,
-                                    "roleLabel": role,
-                                    "source": source,
-                                }
-                                for title in sorted(p["titles"]) or [None]
-                                for reg in regions
-                                for level in sorted(p["levels"])
-                                for name in sorted(names.get(org, ()))
-                                for source in _present(said)
-                            ):
-                                out.append(facts)
-    return sorted(out, key=_cell_order)
-
-
-def _present(values: set) -> list:
-    """An optional property's values: those given, else one unbound."""
+def _options(values) -> list:
+    """An optional property's values in order, else one unbound (None)."""
     found = sorted(v for v in values if v is not None)
     return found or [None]
 
 
-def _org_labels(links) -> dict[str, set[str]]:
-    from kg.rdf.iris import org_iri
+class _Corpus:
+    """What the row makers look up, computed once: each plan's facts, each organisation's types and
+    labels, each action's themes, region labels, and IRIs made and shortened once each."""
 
-    labels: dict[str, set[str]] = defaultdict(set)
-    for d in links.departments:
-        labels[str(org_iri(d.region, d.name))].add(d.name)
-    return labels
+    def __init__(self, records, links):
+        from kg.rdf.iris import department_type_iri, node_iri, org_iri, region_iri, theme_iri
+        from kg.store import shorten
 
+        self._org_iri, self._region_iri, self._shorten = org_iri, region_iri, shorten
+        self._orgs: dict[tuple, str] = {}
+        self._short: dict[str, str] = {}
+        self.plans = _plan_facts(records, links.reference)
+        self.types: dict[str, set[str]] = defaultdict(set)
+        self.names: dict[str, set[str]] = defaultdict(set)
+        type_iris = {t.id: str(department_type_iri(t.id)) for t in links.department_types}
+        for d in links.departments:
+            org = self.org(d.region, d.name)
+            self.types[org].update(type_iris.get(t) or str(department_type_iri(t)) for t in d.types)
+            self.names[org].add(d.name)
+        self.region_labels: dict[str, set[str]] = defaultdict(set)
+        for r in links.regions:
+            self.region_labels[str(region_iri(r.name))].add(r.name)
+        keys = {n.key: str(node_iri(n)) for n in links.plans}
+        theme_iris: dict[str, str] = {}
+        self.themes: dict[str, set[str]] = defaultdict(set)
+        for al in links.action_links:
+            theme = theme_iris.get(al.theme) or theme_iris.setdefault(al.theme, str(theme_iri(al.theme)))
+            self.themes[f"{keys[al.plan]}/action/{al.ordinal}"].add(theme)
 
-def _cell_order(row: dict) -> tuple:
-    """A cell's rows together, then ORDER BY ?region ?plan ?ordinal ?roleLabel ?department."""
+    def org(self, region: str | None, name: str) -> str:
+        key = (region, name)
+        found = self._orgs.get(key)
+        if found is None:
+            found = self._orgs[key] = str(self._org_iri(region, name))
+        return found
 
-    def key(v):
-        return (0, "") if v is None else (1, v)
+    def short(self, iri: str) -> str:
+        return self._short.get(iri) or self._short.setdefault(iri, self._shorten(iri))
 
-    return tuple(
-        key(row[c])
-        for c in (
-            "type",
-            "theme",
-            "region",
-            "plan",
-            "ordinal",
-            "roleLabel",
-            "department",
-            "source",
-            "levelName",
-            "title",
+    def regions(self, p: dict) -> list:
+        """A plan's region labels (through its regions' nodes), else one None."""
+        return _options(
+            {x for r in p["regions"] for x in self.region_labels.get(str(self._region_iri(r)), ())}
         )
-    )
+
+    def held_plans(self):
+        """(IRI, facts) of the plans a query of held plans with a level sees."""
+        return [(iri, p) for iri, p in self.plans.items() if True in p["held"] and p["levels"]]
+
+
+RESPONSIBILITY_COLUMNS = ("type", "theme", "plan", "level", "role", "action")
+
+
+def responsibility_rows(corpus: _Corpus) -> list[tuple]:
+    """As ``summary_responsibility_rows`` (:data:`RESPONSIBILITY_COLUMNS`): one row per department type,
+    theme, plan, level, role and action of the held plans, distinct."""
+    from kg.rdf.vocabulary import ROLE_CONCEPTS
+
+    s = corpus.short
+    out: dict[tuple, None] = {}
+    for plan, p in corpus.held_plans():
+        levels, plan_ = sorted(p["levels"]), s(plan)
+        for record in p["records"]:
+            region = record.meta.region
+            for a in record.actions:
+                action = f"{plan}/action/{a.ordinal}"
+                action_, themes = s(action), [s(t) for t in corpus.themes.get(action, ())] or [None]
+                for asg in a.assignments:
+                    if asg.role not in ROLE_CONCEPTS:
+                        continue
+                    for t in corpus.types.get(corpus.org(region, asg.department), ()):
+                        t_ = s(t)
+                        for theme in themes:
+                            for level in levels:
+                                out[(t_, theme, plan_, level, asg.role, action_)] = None
+    return list(out)
+
+
+CELL_COLUMNS = (
+    "type",
+    "theme",
+    "plan",
+    "title",
+    "region",
+    "levelName",
+    "action",
+    "ordinal",
+    "actionName",
+    "department",
+    "roleLabel",
+    "source",
+)  # fmt: skip  (matrix_cell.rq's)
+
+
+def cell_rows(corpus: _Corpus) -> list[tuple]:
+    """As ``matrix_cell`` for every cell at once (:data:`CELL_COLUMNS`: its ?type and ?theme too): one
+    row per action of a theme, responsibility, department type and department as written."""
+    from kg.rdf.vocabulary import ROLE_CONCEPTS
+
+    s = corpus.short
+    out = []
+    for plan, p in corpus.held_plans():
+        plan_ = s(plan)
+        about = [
+            (title, region, level)
+            for title in _options(p["titles"])
+            for region in corpus.regions(p)
+            for level in sorted(p["levels"])
+        ]
+        for record in p["records"]:
+            region_name = record.meta.region
+            for a in record.actions:
+                action = f"{plan}/action/{a.ordinal}"
+                themes = corpus.themes.get(action)
+                if not themes:
+                    continue
+                action_, themes = s(action), sorted(s(t) for t in themes)
+                said: dict[tuple, set] = defaultdict(set)  # one responsibility node per role and name
+                for asg in a.assignments:
+                    if asg.role in ROLE_CONCEPTS:
+                        said[(asg.role, corpus.org(region_name, asg.department))].add(asg.source or None)
+                for (role, org), sources in said.items():
+                    names, sources = sorted(corpus.names.get(org, ())), _options(sources)
+                    for t in corpus.types.get(org, ()):
+                        t_ = s(t)
+                        for theme in themes:
+                            for title, region, level in about:
+                                for name in names:
+                                    for source in sources:
+                                        out.append(
+                                            (t_, theme, plan_, title, region, level, action_, a.ordinal,
+                                             a.name, name, role, source)
+                                        )  # fmt: skip
+    return out
 
 
 def _value(text: str, comparator: str) -> float | None:
@@ -238,29 +240,38 @@ def _value(text: str, comparator: str) -> float | None:
         return None
 
 
-def target_rows(records, links) -> list[dict]:
-    """As ``indicator_targets`` (every indicator, the national source's too) without the indicators'
-    IRIs, in its order: level rank, region, indicator name, year."""
-    from kg.rdf.iris import region_iri
-    from kg.rdf.vocabulary import COMPARATOR_CONCEPTS
-    from kg.store import shorten
+TARGET_COLUMNS = (
+    "plan",
+    "title",
+    "region",
+    "rank",
+    "held",
+    "reference",
+    "indicatorName",
+    "origin",
+    "year",
+    "comparator",
+    "valueText",
+    "value",
+    "unit",
+    "kind",
+)  # fmt: skip  (indicator_targets.rq's, without ?indicator)
+TARGET_ORDER = ("rank", "region", "indicatorName", "year")  # the query's ORDER BY
 
-    labels = _region_labels(links)
+
+def target_rows(corpus: _Corpus) -> list[tuple]:
+    """As ``indicator_targets`` (:data:`TARGET_COLUMNS`; every indicator, the national source's too)
+    without the indicators' IRIs."""
+    from kg.rdf.vocabulary import COMPARATOR_CONCEPTS
+
     out = []
-    for plan, p in _plan_facts(records, links.reference).items():
+    for plan, p in corpus.plans.items():
         ranks = sorted(LEVELS.index(level) for level in p["levels"]) or [None]
-        regions = sorted({x for r in p["regions"] for x in labels.get(str(region_iri(r)), ())}) or [None]
-        plan_facts = [
-            {
-                "plan": shorten(plan),
-                "title": title,
-                "region": region,
-                "rank": rank,
-                "held": held,
-                "reference": True if p.get("reference") else None,
-            }
-            for title in (sorted(p["titles"]) or [None])
-            for region in regions
+        reference = True if p.get("reference") else None
+        about = [
+            (corpus.short(plan), title, region, rank, held, reference)
+            for title in _options(p["titles"])
+            for region in corpus.regions(p)
             for rank in ranks
             for held in sorted(p["held"])
         ]
@@ -269,37 +280,9 @@ def target_rows(records, links) -> list[dict]:
                 for t in ind.targets:
                     if t.comparator not in COMPARATOR_CONCEPTS:
                         continue
-                    target = {
-                        "indicatorName": ind.name,
-                        "origin": ind.origin or None,
-                        "year": t.year,
-                        "comparator": t.comparator,
-                        "valueText": t.value,
-                        "value": _value(t.value, t.comparator),
-                        "unit": t.unit or None,
-                        "kind": t.kind or None,
-                    }
-                    out += [{**facts, **target} for facts in plan_facts]
-    return sorted(out, key=_target_order)
-
-
-def _target_order(row: dict) -> tuple:
-    """ORDER BY ?rank ?region ?indicatorName ?year (unbound first), then the rest, for a stable order."""
-
-    def key(v):
-        return (0, "") if v is None else (1, v)
-
-    return tuple(
-        key(row[c])
-        for c in (
-            "rank",
-            "region",
-            "indicatorName",
-            "year",
-            "plan",
-            "valueText",
-            "comparator",
-            "unit",
-            "kind",
-        )
-    )
+                    target = (
+                        ind.name, ind.origin or None, t.year, t.comparator, t.value,
+                        _value(t.value, t.comparator), t.unit or None, t.kind or None,
+                    )  # fmt: skip
+                    out += [facts + target for facts in about]
+    return out
