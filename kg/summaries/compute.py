@@ -257,7 +257,6 @@ def update_tables(store, old: dict, changed: list) -> dict:
 
     from kg.store import expand
 
-    old = {name: _plain_text(df) for name, df in old.items()}  # categories of the previous build's
     fresh: set[str] = set()
     for iri in changed:
         fresh |= {str(r["plan"]) for r in _records(store, "held_plans_in_graph", graph=URIRef(str(iri)))[1]}
@@ -280,15 +279,13 @@ def update_tables(store, old: dict, changed: list) -> dict:
     touched &= set(held)
 
     def kept(df, *, full: bool = False):  # ``full``: the table names plans by their full IRIs
-        plan = df["plan"].astype(str)
         stay = set(held) - touched
-        return df[plan.isin({expand(p) for p in stay} if full else stay)]
+        return df[df["plan"].isin({expand(p) for p in stay} if full else stay)]
 
     unheld = {p for p, h in held.items() if not h and before.get(p)}  # their documents removed
 
     def per_plan(df):
-        plan = df["plan"].astype(str)
-        return df[plan.isin(set(held) - fresh - unheld)]
+        return df[df["plan"].isin(set(held) - fresh - unheld)]
 
     resp, targets, cells = [], [], []
     for plan in sorted(fresh):
@@ -297,23 +294,26 @@ def update_tables(store, old: dict, changed: list) -> dict:
         targets += _records(store, "summary_plan_targets", plan=iri)[1]
         cells += _records(store, "matrix_cell", plan=iri)[1]
     tables = {"department_types": _query_table("department_types")(store)}
-    tables["responsibilities"] = pd.concat([per_plan(old["responsibilities"]), count_responsibilities(resp)])
+    tables["responsibilities"] = _concat(per_plan(old["responsibilities"]), count_responsibilities(resp))
     added = frame(targets, list(old["targets"].columns))
-    tables["targets"] = pd.concat([per_plan(old["targets"]), added], ignore_index=True)
+    tables["targets"] = _concat(per_plan(old["targets"]), added)
     added = frame(cells, CELL_COLUMNS)
-    tables["cells"] = sorted_cells(pd.concat([per_plan(old["cells"]), added], ignore_index=True))
+    tables["cells"] = sorted_cells(_concat(per_plan(old["cells"]), added))
 
     batch = lambda query: _batched(store, query, sorted(touched))  # noqa: E731
-    plans = pd.concat(
-        [kept(old["plans"]), frame(batch("summary_plan_rows"), PLAN_COLUMNS)], ignore_index=True
-    )
+    plans = _concat(kept(old["plans"]), frame(batch("summary_plan_rows"), PLAN_COLUMNS))
     tables["plans"] = _plan_list_order(plans)
-    diffusion = frame(_plain_batched(store, "summary_diffusion_rows", sorted(touched)), DIFFUSION_COLUMNS)
-    tables["diffusion"] = pd.concat([kept(old["diffusion"], full=True), diffusion], ignore_index=True)
-    rows = [_tree_query_row(r) for r in kept(tree).to_dict("records")] + batch("summary_tree_rows")
+    # of the legal resources, only plans are in the tree and lags (the cited laws and programmes not)
+    plans_touched = sorted(touched & (set(tree["plan"].astype(str)) | fresh | (set(held) - set(before))))
+    diffusion = frame(_plain_batched(store, "summary_diffusion_rows", plans_touched), DIFFUSION_COLUMNS)
+    tables["diffusion"] = _concat(kept(old["diffusion"], full=True), diffusion)
+    tree_query = _batched(store, "summary_tree_rows", plans_touched)
+    rows = [_tree_query_row(r) for r in kept(tree).to_dict("records")] + tree_query
     rows.sort(key=lambda r: tuple(_key(r.get(c)) for c in ("rank", "region", "docNumber", "title", "plan")))
     actions = {str(p): int(n) for p, n in zip(kept(tree)["plan"], kept(tree)["actions"], strict=True)}
-    actions |= {str(r["plan"]): int(r["actions"]) for r in batch("summary_action_counts")}
+    actions |= {
+        str(r["plan"]): int(r["actions"]) for r in _batched(store, "summary_action_counts", plans_touched)
+    }
     tables["hierarchy"] = frame(tree_rows(rows, actions, tables["targets"]), HIERARCHY_COLUMNS)
     tables["matrix"] = matrix_table(tables["responsibilities"])
     return {name: _typed(tables[name].reset_index(drop=True), old.get(name)) for name in BUILDERS}
@@ -391,7 +391,27 @@ def _typed(df, like):
     """``df`` with the column types of ``like`` where one of the concatenated parts was empty."""
     if like is None:
         return df
-    return df.astype({c: t for c, t in like.dtypes.items() if c in df.columns and df[c].dtype != t})
+    return df.astype(
+        {c: t for c, t in like.dtypes.items() if c in df.columns and df[c].dtype != t and str(t) != "category"}
+    )
+
+
+def _concat(kept, added):
+    """The previous build's rows kept (text columns as categories, as the tables are read) and the
+    rows looked up now, in one table: each text column a category of both parts' values (not
+    converted to text and back: a million rows)."""
+    import pandas as pd
+
+    added = added.astype(
+        {c: t for c, t in kept.dtypes.items() if c in added.columns and str(t) != "category"}
+    )
+    for col in kept.columns:
+        if str(kept[col].dtype) == "category":
+            values = added[col].dropna().unique() if col in added.columns else []
+            categories = kept[col].cat.categories.union(pd.Index(values, dtype=object).astype(str))
+            kept = kept.assign(**{col: kept[col].cat.set_categories(categories)})
+            added = added.assign(**{col: pd.Categorical(added[col], categories=categories)})
+    return pd.concat([kept, added], ignore_index=True)
 
 
 def _plain_text(df):
