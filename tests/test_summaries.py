@@ -181,3 +181,47 @@ def test_a_full_build_counts_from_its_records_what_sparql_counts_on_a_generated_
     built = read_table(store, "targets")
     ranks = [int(r) for r in built["rank"]]  # the query's order: the national source's first
     assert ranks == sorted(ranks) and (ranks[0], ranks[-1]) == (0, 2)
+
+
+def _in_jincheng(spec) -> bool:
+    """山西省, and 晋城市 with the plans below it."""
+    node = spec
+    while node is not None:
+        if node.region.name == "晋城市":
+            return True
+        node = node.parent
+    return spec.region.name == "山西省"
+
+
+def test_summaries_follow_a_removed_parent_and_an_edited_plan_as_a_fresh_build(tmp_path):
+    from bench.generate import generate
+
+    corpus = tmp_path / "plans"
+    rows = generate(corpus, 3300, select=_in_jincheng)  # 山西省, 晋城市, its counties and townships
+    files = {r["region"]: corpus / r["file"] for r in rows}
+    assert {"山西省", "晋城市", "沁水县"} <= set(files)
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    counties = set(read_table(store, "hierarchy").query("level == 'county'")["plan"].astype(str))
+    assert counties
+
+    files["晋城市"].unlink()  # the counties' parent: still cited by them, no longer held
+    text = files["沁水县"].read_text(encoding="utf-8")
+    edited = text.replace("控烟", "禁烟控烟", 1)
+    assert edited != text
+    files["沁水县"].write_text(edited, encoding="utf-8")
+    result = build([corpus], str(store))
+    assert result.mode == "incremental" and read_stamp(store)["incremental"]
+
+    tree = read_table(store, "hierarchy")
+    city = tree[tree["level"] == "city"]
+    assert list(city["held"]) == [False] and list(city["actions"]) == [0]
+    below = tree[tree["plan"].astype(str).isin(counties)]
+    assert set(below["parent"].astype(str)) == {str(city["plan"].iloc[0])}  # they still derive from it
+    assert set(below["city"].astype(str)) == {"晋城市"}
+
+    fresh = tmp_path / "fresh"
+    build([corpus], str(fresh))
+    assert not read_stamp(fresh)["incremental"]
+    for name in TABLES:
+        assert _rows(read_table(store, name)) == _rows(read_table(fresh, name)), name

@@ -92,7 +92,8 @@ def code_only(sparql: str) -> str:
 
 
 def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
-    """Pre-bind variables: ``VALUES (?a ?b) { (x y) }`` at the start of the WHERE clause.
+    """Pre-bind variables: ``VALUES (?a ?b) { (x y) }`` at the start of the WHERE clause (a list of
+    terms as a variable's value: ``VALUES ?c { x y z }``, one solution each).
 
     A query whose outer WHERE only decorates an aggregate computed in a subquery marks that subquery's
     group with the comment ``# bindings here`` right after its opening brace: the variables that group
@@ -122,10 +123,18 @@ def bind_values(sparql: str, bindings: dict[str, Term | None]) -> str:
             places[outer] = {k: v for k, v in bound.items() if k not in inside}
     out = sparql
     for brace in sorted((b for b, vs in places.items() if vs), reverse=True):  # later text first
-        names = " ".join(f"?{k}" for k in places[brace])
-        values = " ".join(v.n3() for v in places[brace].values())
-        out = f"{out[: brace + 1]} VALUES ({names}) {{ ({values}) }} {out[brace + 1 :]}"
+        out = f"{out[: brace + 1]} {_values_block(places[brace])} {out[brace + 1 :]}"
     return out
+
+
+def _values_block(bound: dict) -> str:
+    """One VALUES row of the single values; a list or tuple of terms binds its variable to each."""
+    one = {k: v for k, v in bound.items() if not isinstance(v, (list, tuple))}
+    blocks = [f"VALUES ?{k} {{ {' '.join(t.n3() for t in v)} }}" for k, v in bound.items() if k not in one]
+    if one:
+        names = " ".join(f"?{k}" for k in one)
+        blocks.insert(0, f"VALUES ({names}) {{ ({' '.join(v.n3() for v in one.values())}) }}")
+    return " ".join(blocks)
 
 
 _MARKER = re.compile(r"\{([ \t]*)# bindings here(?![A-Za-z0-9_])")

@@ -36,7 +36,7 @@ from kg.locations import BUILD_INFO
 
 SUMMARY_DIR = "summaries"
 STAMP = "stamp.json"
-SUMMARY_FORMAT = 5  # raise when a table's columns or meaning change: older tables are then stale
+SUMMARY_FORMAT = 6  # raise when a table's columns or meaning change: older tables are then stale
 TABLES = (
     "plans", "hierarchy", "responsibilities", "targets", "department_types", "matrix", "diffusion", "cells",
 )  # fmt: skip
@@ -118,7 +118,7 @@ def write_summaries(
     stamp.unlink(missing_ok=True)  # stale while being rewritten
     old = None
     if previous is not None and changed is not None and is_fresh(previous):
-        old = {name: read_table(previous, name) for name in ("responsibilities", "targets", "cells")}
+        old = {name: read_table(previous, name) for name in TABLES}
     tables = compute_tables(store, given) if old is None else update_tables(store, old, changed)
     for name, df in tables.items():
         tmp = out / f"{name}.parquet.tmp-{os.getpid()}"

@@ -135,13 +135,13 @@ def plan_rows(described: dict, labels: tuple) -> list[dict]:
                                                 "level": level,
                                                 "region": region,
                                                 "held": held,
-                                                "_file": file,
+                                                "file": file,
                                                 "_iri": iri,
                                             }
                                         )
-    out.sort(key=lambda r: (not r["held"], *(_key(r[c]) for c in ("_file", "doc_number", "title", "_iri"))))
+    out.sort(key=lambda r: (not r["held"], *(_key(r[c]) for c in ("file", "doc_number", "title", "_iri"))))
     for r in out:
-        del r["_file"], r["_iri"]
+        del r["_iri"]
     return out
 
 
