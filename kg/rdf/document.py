@@ -45,7 +45,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
-def _is_date(text: str) -> bool:
+def is_date(text: str) -> bool:
     try:
         date.fromisoformat(text)
     except ValueError:
@@ -59,7 +59,7 @@ def is_numeric(value: str) -> bool:
 
 def _date(text: str) -> str:
     """An xsd:date literal; an ill-formed date is kept as a plain string so that SHACL reports it."""
-    return codec.typed(text, XSD.date) if _is_date(text) else lit(text)
+    return codec.typed(text, XSD.date) if is_date(text) else lit(text)
 
 
 def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:

@@ -109,7 +109,8 @@ def write_summaries(
     changed graphs looked up plan by plan — when the previous summaries are fresh; else all anew.
     ``given`` (:class:`kg.summaries.rows.RecordTables`, made from a build's records): the per-plan
     tables are these instead of queried."""
-    from kg.summaries.compute import compute_tables, update_tables
+    from kg.summaries.compute import compute_tables
+    from kg.summaries.update import update_tables
 
     folder = Path(folder)
     out = folder / SUMMARY_DIR

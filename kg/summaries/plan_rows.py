@@ -104,9 +104,9 @@ def _values(found: set, labels: dict | None = None) -> list:
 
 def _date_value(text: str):
     """As the store gives eli:date_document back: a date where it is one (an xsd:date), else text."""
-    from kg.rdf.document import _is_date
+    from kg.rdf.document import is_date
 
-    return date.fromisoformat(text) if _is_date(text) else text
+    return date.fromisoformat(text) if is_date(text) else text
 
 
 def plan_rows(described: dict, labels: tuple) -> list[dict]:

@@ -19,6 +19,16 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from kg.records import LEVELS
+from kg.summaries.tables import (
+    CELL_COLUMNS,
+    DIFFUSION_COLUMNS,
+    PLAN_COLUMNS,
+    TARGET_COLUMNS,
+    TARGET_ORDER,
+    count_responsibilities,
+    frame,
+    sorted_cells,
+)
 
 
 @dataclass(frozen=True)
@@ -39,13 +49,6 @@ def record_tables(records, links) -> RecordTables:
     """The tables of a corpus's held ``records`` and its ``links`` (:class:`kg.records.Links`); the
     rows of each are dropped once it is a table (a build holds them through validation)."""
     from kg.summaries import plan_rows
-    from kg.summaries.compute import (
-        DIFFUSION_COLUMNS,
-        PLAN_COLUMNS,
-        count_responsibilities,
-        frame,
-        sorted_cells,
-    )
 
     corpus = _Corpus(records, links)
     described = plan_rows.plan_descriptions(records, links)
@@ -143,9 +146,6 @@ class _Corpus:
         return [(iri, p) for iri, p in self.plans.items() if True in p["held"] and p["levels"]]
 
 
-RESPONSIBILITY_COLUMNS = ("type", "theme", "plan", "level", "role", "action")
-
-
 def responsibility_rows(corpus: _Corpus) -> list[tuple]:
     """As ``summary_responsibility_rows`` (:data:`RESPONSIBILITY_COLUMNS`): one row per department type,
     theme, plan, level, role and action of the held plans, distinct."""
@@ -169,22 +169,6 @@ def responsibility_rows(corpus: _Corpus) -> list[tuple]:
                             for level in levels:
                                 out[(t_, theme, plan_, level, asg.role, action_)] = None
     return list(out)
-
-
-CELL_COLUMNS = (
-    "type",
-    "theme",
-    "plan",
-    "title",
-    "region",
-    "levelName",
-    "action",
-    "ordinal",
-    "actionName",
-    "department",
-    "roleLabel",
-    "source",
-)  # fmt: skip  (matrix_cell.rq's)
 
 
 def cell_rows(corpus: _Corpus) -> list[tuple]:
@@ -238,25 +222,6 @@ def _value(text: str, comparator: str) -> float | None:
         return float(Decimal(text.strip()))
     except InvalidOperation:  # pragma: no cover - guarded by is_numeric
         return None
-
-
-TARGET_COLUMNS = (
-    "plan",
-    "title",
-    "region",
-    "rank",
-    "held",
-    "reference",
-    "indicatorName",
-    "origin",
-    "year",
-    "comparator",
-    "valueText",
-    "value",
-    "unit",
-    "kind",
-)  # fmt: skip  (indicator_targets.rq's, without ?indicator)
-TARGET_ORDER = ("rank", "region", "indicatorName", "year")  # the query's ORDER BY
 
 
 def target_rows(corpus: _Corpus) -> list[tuple]:
