@@ -14,33 +14,10 @@ import streamlit as st
 from explorer import helpers
 from kg.errors import KGError
 
-# The tab icon of a session's first run until its page has run: Streamlit draws an emoji icon as an
-# inline SVG (nothing fetched), where an image icon makes it import numpy and PIL (0.2 s on 2 cores)
-# before anything is sent to the browser. Set before ``st.navigation``, else the first page's
-# Material icon is fetched from a CDN as the tab icon.
-FIRST_ICON = "🏥"
-
-
-@st.cache_resource(show_spinner=False)
-def favicon():
-    """The tab icon, drawn here (a Material icon would be fetched from a CDN); set once the page has
-    run, so that the overview's counts are not held back by the imports it needs."""
-    from PIL import Image, ImageDraw
-
-    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(img)
-    draw.ellipse((2, 2, 62, 62), fill=(197, 48, 48, 255))
-    draw.rectangle((26, 12, 38, 52), fill="white")
-    draw.rectangle((12, 26, 52, 38), fill="white")
-    return img
-
-
-first_run = not st.session_state.get("icon_drawn")  # a session's first run: the counts first
-st.set_page_config(
-    page_title="Healthy China KG · 健康中国知识图谱",
-    page_icon=FIRST_ICON if first_run else favicon(),
-    layout="wide",
-)
+# The tab icon: Streamlit draws an emoji icon as an inline SVG (nothing fetched), where an image icon
+# makes it import numpy and PIL (0.15-0.2 s on 2 cores) before anything reaches the browser. Set
+# before ``st.navigation``, else the first page's Material icon is fetched from a CDN as the tab icon.
+st.set_page_config(page_title="Healthy China KG · 健康中国知识图谱", page_icon="🏥", layout="wide")
 
 PAGES = [
     st.Page("explorer/pages/overview.py", title="Overview · 概览", icon=":material/dashboard:", default=True),
@@ -149,9 +126,4 @@ with st.sidebar:
     st.caption("The whole graph · 整个图谱")
     helpers.download_graph(helpers.key())
 
-try:
-    nav.run()
-finally:  # also when the page stops early (st.stop) or asks for a rerun
-    if first_run:
-        st.set_page_config(page_icon=favicon())
-        st.session_state["icon_drawn"] = True
+nav.run()

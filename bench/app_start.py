@@ -8,8 +8,8 @@ sunburst of regions).
 Prints, per run, the seconds until the server answers its health check, until the browser has
 loaded Streamlit's front end, until the counts are visible and until the cascade is drawn (all from
 the moment the command starts), and their medians. The store must be built already: this measures
-the second and later starts (``--warmup`` starts, not counted, first fill Streamlit's disk cache
-for this code). ``--floor`` runs a one-line app, ``st.metric("Held plans", …)`` (``--floor-write``:
+the second and later starts (``--warmup`` starts, not counted, first fill Streamlit's disk cache,
+in a HOME of the bench's own). ``--floor`` runs a one-line app, ``st.metric("Held plans", …)`` (``--floor-write``:
 ``st.write``), with the project's ``.streamlit/config.toml``: what no app can start faster than on
 this machine.
 """
@@ -45,13 +45,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def one_start(app_dir: Path, store: Path | None, *, cascade: bool) -> dict[str, float]:
+def one_start(app_dir: Path, store: Path | None, home: Path, *, cascade: bool) -> dict[str, float]:
     """One ``streamlit run app.py`` in ``app_dir`` opened in a fresh browser: seconds from the
-    command's start to each stage."""
+    command's start to each stage. ``home`` is the server's HOME, where Streamlit keeps its disk
+    cache (~/.streamlit/cache)."""
     from playwright.sync_api import sync_playwright
 
     port = _free_port()
-    env = dict(os.environ, KG_STORE=str(store)) if store else dict(os.environ)
+    env = dict(os.environ, HOME=str(home))
+    if store:
+        env["KG_STORE"] = str(store)
     cmd = [
         sys.executable,
         "-m",
@@ -124,12 +127,16 @@ def main(argv=None) -> int:
         if not args.store or not (args.store / "build.json").is_file():
             raise SystemExit(f"{args.store}: not a built store")
         app_dir, store = ROOT, args.store.resolve()
+    # A HOME of its own: the answers the warm-up starts keep on disk are this code's, and no other
+    # app started on this machine meanwhile (another version's) clears them between the runs.
+    home = Path(tempfile.mkdtemp(prefix="kg-app-start-home-"))
     load_before = os.getloadavg()
     started = datetime.now(UTC)
     for _ in range(args.warmup):
-        one_start(app_dir, store, cascade=not floor)
-    runs = [one_start(app_dir, store, cascade=not floor) for _ in range(args.runs)]
+        one_start(app_dir, store, home, cascade=not floor)
+    runs = [one_start(app_dir, store, home, cascade=not floor) for _ in range(args.runs)]
     load_after = os.getloadavg()
+    shutil.rmtree(home, ignore_errors=True)
     if floor:
         shutil.rmtree(app_dir, ignore_errors=True)
     for k, run in enumerate(runs, 1):

@@ -92,7 +92,9 @@ def cascade_chart(k) -> tuple[str, ...]:
         st.info("No plans of a known region below this one.")
         return tuple(within)
     chart = sunburst.chart(rows, title=" › ".join(within) or "中国")
-    event = st.altair_chart(chart, on_select="rerun", selection_mode="region", key="overview_sunburst")
+    event = st.vega_lite_chart(
+        spec=chart, on_select="rerun", selection_mode="region", key="overview_sunburst"
+    )
     helpers.download_chart(chart, "cascade")
     clicked = (getattr(event, "selection", None) or {}).get("region") or []
     if clicked and len(within) < 3:
@@ -146,9 +148,13 @@ if not st.session_state.get("overview_painted"):
     st.session_state["overview_painted"] = True
     time.sleep(FIRST_PAINT_PAUSE_S)
 
-import pandas as pd  # noqa: E402 - after the counts are on screen (pandas takes ~0.6 s to import)
-
 left, right = st.columns([3, 1])
+with left:  # first: the cascade's regions and arcs are plain lists, drawn before pandas is imported
+    st.subheader("The cascade · 政策层级")
+    within = cascade_chart(k)
+
+import pandas as pd  # noqa: E402 - after the counts and the cascade are sent (~0.5 s to import)
+
 with right:
     st.subheader("Plans by level · 各层级文件")
     held_by_level: dict[str, int] = {}
@@ -170,10 +176,6 @@ with right:
         "that cite them or from the national reference data."
     )
 
-with left:
-    st.subheader("The cascade · 政策层级")
-    within = cascade_chart(k)
-
 st.subheader("Plans · 文件列表")
 plans = helpers.plans_table(k).copy()
 if within:
@@ -182,7 +184,8 @@ if within:
 only_held = st.toggle("Only plans whose text is held", value=False, key="overview_only_held")
 if only_held:
     plans = plans[plans["held"] == True]  # noqa: E712 - nullable boolean column
-plans["level"] = [helpers.level_label(k, lv) for lv in plans["level"]]
+level_names = {lv: helpers.level_label(k, lv) for lv in plans["level"].dropna().unique()}
+plans["level"] = [level_names.get(lv, "") for lv in plans["level"]]  # labelled once per level
 plans = plans.rename(
     columns={
         "title": "title · 标题",
