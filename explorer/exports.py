@@ -44,14 +44,16 @@ def table_xlsx(df, sheet: str = "table") -> bytes:
 
 
 def _spec(chart) -> dict:
-    spec = chart.to_dict()
+    """The Vega-Lite spec of an Altair chart, or a spec given as a dict (the overview's sunburst)."""
+    spec = dict(chart) if isinstance(chart, dict) else chart.to_dict()
     if spec.get("width") in (None, "container"):
         spec["width"] = CHART_WIDTH
     return spec
 
 
 def chart_svg(chart) -> bytes:
-    """An Altair chart as SVG, drawn here by vl-convert (no browser, nothing fetched)."""
+    """An Altair chart (or a Vega-Lite spec) as SVG, drawn here by vl-convert (no browser, nothing
+    fetched)."""
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(_spec(chart)).encode("utf-8")

@@ -1,7 +1,8 @@
 """The cascade as a sunburst: rings of regions (province → city → county → township) sized by their
-plans and coloured by coverage (the share of those plans whose text is held), drawn with Altair arcs
+plans and coloured by coverage (the share of those plans whose text is held), drawn as Vega-Lite arcs
 from the plan tree of :meth:`kg.graph.PolicyGraph.plan_tree` (no graph layout: thousands of plans
-draw at once)."""
+draw at once). The arcs are counted with pandas (:func:`region_rows`); the chart is a plain spec of
+those rows (:func:`chart`)."""
 
 from __future__ import annotations
 
@@ -70,38 +71,46 @@ def region_rows(tree, *, within: tuple[str, ...] = (), rings: int = 3) -> list[d
     return rows
 
 
-def chart(rows: list[dict], *, title: str = ""):
-    """The Altair sunburst of :func:`region_rows` (a point selection ``region`` on the inner ring's
-    arcs: a click picks a region to drill into)."""
-    import altair as alt
-    import pandas as pd
+def chart(rows: list[dict], *, title: str = "") -> dict:
+    """The Vega-Lite sunburst of :func:`region_rows` (a point selection ``region`` on the arcs: a
+    click on an inner one picks a region to drill into), for ``st.vega_lite_chart``.
 
-    df = pd.DataFrame(rows)
-    pick = alt.selection_point(name="region", fields=["region", "level"], on="click")
+    Written as a spec rather than with Altair, and with the arcs inline in its one layer: Streamlit
+    sends a layer's data as it is (it turns only top-level data into an Arrow table, through pandas
+    and pyarrow), so the overview draws its cascade before pandas, pyarrow or Altair is imported."""
     size = 2 * (HOLE_PX + 3 * RING_PX)
-    return (
-        alt.Chart(df, title=title)
-        .mark_arc(stroke="white", strokeWidth=0.5)
-        .encode(
-            theta=alt.Theta("start:Q", scale=None),
-            theta2="end:Q",
-            radius=alt.Radius("r0:Q", scale=None),
-            radius2="r1:Q",
-            color=alt.Color(
-                "coverage:Q",
-                title="held · 已收录",
-                scale=alt.Scale(scheme="blues", domain=[0, 1]),
-                legend=alt.Legend(format=".0%"),
-            ),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.75)),
-            tooltip=[
-                alt.Tooltip("path:N", title="region · 地区"),
-                alt.Tooltip("level:N", title="level · 层级"),
-                alt.Tooltip("plans:Q", title="plans · 文件"),
-                alt.Tooltip("held:Q", title="held · 已收录"),
-                alt.Tooltip("coverage:Q", title="coverage · 覆盖", format=".0%"),
+    layer = {
+        "data": {"values": rows},
+        "mark": {"type": "arc", "stroke": "white", "strokeWidth": 0.5},
+        "encoding": {
+            "theta": {"field": "start", "type": "quantitative", "scale": None},
+            "theta2": {"field": "end"},
+            "radius": {"field": "r0", "type": "quantitative", "scale": None},
+            "radius2": {"field": "r1"},
+            "color": {
+                "field": "coverage",
+                "type": "quantitative",
+                "title": "held · 已收录",
+                "scale": {"scheme": "blues", "domain": [0, 1]},
+                "legend": {"format": ".0%"},
+            },
+            "opacity": {"condition": {"param": "region", "value": 1.0}, "value": 0.75},
+            "tooltip": [
+                {"field": "path", "type": "nominal", "title": "region · 地区"},
+                {"field": "level", "type": "nominal", "title": "level · 层级"},
+                {"field": "plans", "type": "quantitative", "title": "plans · 文件"},
+                {"field": "held", "type": "quantitative", "title": "held · 已收录"},
+                {"field": "coverage", "type": "quantitative", "title": "coverage · 覆盖", "format": ".0%"},
             ],
-        )
-        .add_params(pick)
-        .properties(width=size, height=size)
-    )
+        },
+        "params": [
+            {"name": "region", "select": {"type": "point", "fields": ["region", "level"], "on": "click"}}
+        ],
+    }
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "width": size,
+        "height": size,
+        "layer": [layer],
+    }
