@@ -157,6 +157,21 @@ class Store(ABC):
         ]
         return "".join(lines).encode("utf-8")
 
+    def subjects_pointing_at(
+        self, objects: Iterable[str], *, predicate: str | None = None, graph: str | None = None
+    ) -> set[tuple[str, str]]:
+        """(subject, graph) of the quads whose object is one of these IRIs (a blank subject as
+        ``_:id``), through ``predicate`` and in ``graph`` only if given: who points at a node."""
+        wanted = set(objects)
+        return {
+            (str(s) if isinstance(s, URIRef) else f"_:{s}", str(g))
+            for s, p, o, g in self.quads()
+            if isinstance(o, URIRef)
+            and str(o) in wanted
+            and (predicate is None or str(p) == predicate)
+            and (graph is None or str(g) == graph)
+        }
+
     def dump(self) -> bytes:
         """N-Quads of every named graph (in the engine's order)."""
         return "".join(nquad_line(*q) for q in self.quads()).encode("utf-8")

@@ -178,6 +178,19 @@ class OxigraphStore(Store):
         ]
         return ox.serialize(found, format=NQUADS) if found else b""
 
+    def subjects_pointing_at(
+        self, objects: Iterable[str], *, predicate: str | None = None, graph: str | None = None
+    ) -> set[tuple[str, str]]:
+        store = self._live()
+        p = None if predicate is None else ox.NamedNode(predicate)
+        g = None if graph is None else ox.NamedNode(graph)
+        return {
+            (str(q.subject) if isinstance(q.subject, ox.BlankNode) else q.subject.value, q.graph_name.value)
+            for o in objects
+            for q in store.quads_for_pattern(None, p, ox.NamedNode(o), g)
+            if isinstance(q.graph_name, ox.NamedNode)
+        }
+
     def dump(self) -> bytes:
         quads = (q for q in self._live() if not isinstance(q.graph_name, ox.DefaultGraph))
         return ox.serialize(quads, format=NQUADS) or b""
