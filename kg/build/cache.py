@@ -16,6 +16,7 @@ from pathlib import Path
 
 RECORDS_DIR = "records"
 HEADS = "heads.pickle.z"
+_read_heads: list = [None, {}]  # (path, mtime, size) of the heads last read, and them
 
 
 def head(record):
@@ -40,12 +41,21 @@ class RecordCache:
             return None
 
     def heads(self) -> dict:
-        """sha256 -> head (see :func:`head`) of every record in the cache's index (empty if none)."""
+        """sha256 -> head (see :func:`head`) of every record in the cache's index (empty if none).
+        Read once per build: the scoped re-link and the write of the new cache both need it."""
         path = self.dir / HEADS
         try:
-            return pickle.loads(zlib.decompress(path.read_bytes())) if path.is_file() else {}
-        except Exception:  # a damaged index is rebuilt from the records
+            stat = path.stat()
+        except OSError:
             return {}
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if _read_heads[0] != key:
+            try:
+                found = pickle.loads(zlib.decompress(path.read_bytes()))
+            except Exception:  # a damaged index is rebuilt from the records
+                found = {}
+            _read_heads[:] = [key, found]
+        return _read_heads[1]
 
     @staticmethod
     def write(folder: Path, records_by_sha: dict, reuse: Path | None = None) -> None:

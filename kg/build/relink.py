@@ -18,6 +18,7 @@ that fails) returns None: the corpus is then re-linked whole, which is always ri
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from kg.build.cache import RecordCache
@@ -28,6 +29,7 @@ from kg.build.plan import BuildPlan
 from kg.build.reuse_cache import ReuseCache
 from kg.store import Store
 
+log = logging.getLogger(__name__)
 ROUNDS = 3  # scopes widened by citers before giving up (a citer's head adds no new cited node)
 
 
@@ -40,7 +42,7 @@ class Scoped:
     links_removed: bytes  # N-Quads lines (as the linker writes them) leaving the links graph
     links_added: bytes
     new_links: list = field(default_factory=list)  # the scope's links now (N-Triples term lists)
-    scope: int = 0  # records linked
+    scope: int = 0  # plans linked (before or after the change)
 
 
 def _changes(plan: BuildPlan):
@@ -49,11 +51,11 @@ def _changes(plan: BuildPlan):
     old = plan.previous["files"]
     by_name = {e["file"]: e for e in old}
     names = [item.path.name for item in plan.inputs]
-    if plan.refused or len(set(names)) != len(names) or any(n not in by_name for n in names):
-        return None
-    if any("plan" not in e for e in old) or [e["file"] for e in old if e["file"] in set(names)] != names:
-        return None
     kept = set(names)
+    if plan.refused or len(kept) != len(names) or any(n not in by_name for n in names):
+        return None
+    if any("plan" not in e for e in old) or [e["file"] for e in old if e["file"] in kept] != names:
+        return None
     removed = [e for e in old if e["file"] not in kept]
     edited = [
         (item, by_name[item.path.name])
@@ -65,6 +67,12 @@ def _changes(plan: BuildPlan):
     if not removed and not edited:
         return None
     return removed, edited, unchanged
+
+
+def _whole(extracted: dict, why: str) -> dict:
+    """Give up the scoped re-link (the corpus is re-linked whole), saying why when asked to."""
+    log.debug("scoped re-link not taken: %s", why)
+    return extracted
 
 
 def _by_subject(triples: list) -> dict[str, frozenset]:
@@ -122,8 +130,8 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
     """The scoped re-link of ``plan`` against the stored build (``store``, read only); when the
     corpus must be re-linked whole, sha256 -> (record, N-Quads) of the documents extracted so far
     instead (for the whole re-link to take over)."""
-    from kg.build.append import ancestors
     from kg.build.cache import head
+    from kg.build.context import ancestors
     from kg.link.linker import link
     from kg.rdf import LINKS_GRAPH, links_nt, nquads
     from kg.rdf.codec import eli
@@ -137,45 +145,47 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
     new_of: dict[str, tuple] = {}
     for (item, _), (record, quads) in zip(edited, results, strict=True):
         if isinstance(record, Refused):
-            return extracted
+            return _whole(extracted, "a changed file was refused")
         new_of[item.path.name] = (renamed(record, item.path.name), quads)
     cache = RecordCache(plan.folder)
     old_of = {}
     for e in [*removed, *(entry for _, entry in edited)]:
         record = cache.get(e["sha256"])
         if record is None:
-            return extracted
+            return _whole(extracted, "a record is missing from the cache")
         old_of[e["file"]] = renamed(record, e["file"])
     for name, (record, _) in new_of.items():
         if (record.meta, record.cites) != (old_of[name].meta, old_of[name].cites):
-            return extracted  # the plan's identity, place or citations changed: its parent may too
+            return _whole(extracted, "an edit changes the plan's meta or citations")
 
     if _descendants(store, [e["plan"] for e in removed]):
-        return extracted  # plans below a removed one take another parent, maybe one outside the scope
+        return _whole(extracted, "a removed plan has plans below it")
     changed_plans = {entry["plan"] for _, entry in edited}
     plan_entry = {e["plan"]: e for e in unchanged}
-    records: dict[str, object] = {}  # file -> record, of the unchanged plans in the scope
+    graph_entry = {e["graph"]: e for e in unchanged}
+    below: list[dict] = []  # the unchanged plans below the edited ones, and the citers of those only cited
     for iri in _descendants(store, sorted(changed_plans)):
-        e = plan_entry.get(iri)
-        if e is None:
-            if iri in changed_plans:
-                continue
-            return extracted  # a plan only cited derives from it
+        if iri in plan_entry:
+            below.append(plan_entry[iri])
+        elif iri not in changed_plans:  # a plan only cited: what its citers say of it is in the scope
+            citers = store.subjects_pointing_at([iri], predicate=eli.cites[1:-1])
+            below += [graph_entry[g] for _, g in sorted(citers) if g in graph_entry]
+    records: dict[str, object] = {}  # file -> record, of the unchanged plans in the scope
+    for e in below:
         record = cache.get(e["sha256"])
         if record is None:
-            return extracted
+            return _whole(extracted, "a record is missing from the cache")
         records[e["file"]] = renamed(record, e["file"])
     context = ancestors(
         cache, unchanged, [*old_of.values(), *(r for r, _ in new_of.values()), *records.values()]
     )
     if context is None:
-        return extracted
+        return _whole(extracted, "an ancestor's record is missing from the cache")
     for record in context:
         records.setdefault(record.file, record)
     plan.phase("extract")
 
     position = {e["file"]: k for k, e in enumerate(plan.previous["files"])}
-    graph_entry = {e["graph"]: e for e in unchanged}
     proxies: dict[str, object] = {}  # file -> head, of plans that cite a node the change touches
     heads = None
     for _ in range(ROUNDS):
@@ -195,10 +205,10 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
         for e in missing:
             found = heads.get(e["sha256"]) or cache.get(e["sha256"])
             if found is None:
-                return extracted
+                return _whole(extracted, "a citer's record is missing from the cache")
             proxies[e["file"]] = renamed(head(found), e["file"])
     else:
-        return extracted
+        return _whole(extracted, "the citers of the nodes it touches keep widening the scope")
 
     # Each subject the change touches: as the scope had it before, as it has it now, as stored.
     subjects = [s[1:-1] for s in changed]
@@ -211,7 +221,7 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
         if has.get(iri, set()) == stored.get(iri, set()):
             continue  # already so (a department another plan names too)
         if had.get(iri, set()) != stored.get(iri, set()):
-            return extracted  # the scope did not hold all this subject depends on
+            return _whole(extracted, f"the scope does not hold all {iri} depends on")
         old, new = was.get(s, frozenset()), now.get(s, frozenset())
         gone += old - new
         added += new - old
@@ -225,12 +235,12 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
         if graph == str(LINKS_GRAPH) and subject in rewritten:
             if not any(t[2][1:-1] in leaving for t in now.get(f"<{subject}>", ())):
                 continue
-        return extracted  # still needed by a plan outside the scope
+        return _whole(extracted, f"{subject} (outside the scope) still points at what it drops")
     return Scoped(
         removed=removed,
         edited=new_of,
         links_removed=nquads(sorted(gone), LINKS_GRAPH).encode("utf-8") if gone else b"",
         links_added=nquads(sorted(added), LINKS_GRAPH).encode("utf-8") if added else b"",
         new_links=[t for ts in now.values() for t in ts],
-        scope=len(after),
+        scope=len({r.file for r in [*before, *after]}),
     )

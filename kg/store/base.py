@@ -187,6 +187,14 @@ class Store(ABC):
     def quad_count(self) -> int:
         return sum(1 for _ in self.quads())
 
+    def graph_quad_count(self, graph: str) -> int:
+        """The number of quads in one named graph."""
+        return sum(1 for q in self.quads() if str(q[3]) == graph)
+
+    def held_quads(self, data: bytes) -> tuple[int, int]:
+        """(distinct quads in the N-Quads ``data``, how many of them the store holds)."""
+        raise self._unsupported("counting given quads")
+
     def union_graph(self) -> Graph:
         """All named graphs merged into one rdflib Graph (for rdflib-based analyses)."""
         g = Graph()

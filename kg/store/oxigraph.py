@@ -205,6 +205,14 @@ class OxigraphStore(Store):
     def quad_count(self) -> int:
         return len(self._live())
 
+    def graph_quad_count(self, graph: str) -> int:
+        return sum(1 for _ in self._live().quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def held_quads(self, data: bytes) -> tuple[int, int]:
+        store = self._live()
+        given = set(ox.parse(data, format=NQUADS)) if data else set()
+        return len(given), sum(1 for q in given if q in store)
+
     def close(self) -> None:
         # pyoxigraph has no explicit close: dropping the last reference releases the files.
         self._store = None
