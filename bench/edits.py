@@ -113,7 +113,9 @@ def main() -> None:
         runs["edit back"].append(step(corpus, store))
         shutil.move(aside / args.remove, corpus / args.remove)
         runs["add back"].append(step(corpus, store))
-        print(f"run {k + 1}: " + ", ".join(f"{n} {r[-1]['seconds']:.2f} s" for n, r in runs.items()), flush=True)
+        print(
+            f"run {k + 1}: " + ", ".join(f"{n} {r[-1]['seconds']:.2f} s" for n, r in runs.items()), flush=True
+        )
     aside.rmdir()
     medians = {
         name: {

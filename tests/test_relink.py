@@ -22,6 +22,14 @@ SMOKING = "利用世界无烟日等卫生健康主题日开展控烟宣传"  # i
 # the city's first clause of that action, and one the township's action does not repeat
 CLAUSE = SMOKING + "，禁止向未成年人销售烟草制品，加大违法发布烟草广告查处力度"
 UNLIKE = "每年组织开展烟草危害专题讲座"
+# phrases of the seeds' action paragraphs, which generated plans reuse (one of them is in each)
+ACTION_PHRASES = (
+    "禁止向未成年人销售烟草制品",
+    "普及科学健身知识",
+    "开展控烟宣传",
+    "营养和膳食指导",
+    "健康教育",
+)
 
 
 def _export(store: Path) -> bytes:
@@ -165,3 +173,52 @@ def test_the_mirror_applies_its_removal_parts_in_order(tmp_path):
     (links / "0002.del").write_bytes(b"d\n")
     (links / "0003.nq").write_bytes(b"b\n")
     assert mirror_lines(links) == {b"a\n", b"b\n", b"c\n"}
+
+
+def test_edits_down_a_generated_cascade_are_scoped_and_equal_a_fresh_build(tmp_path):
+    """A county with its townships, a sibling county, their city and province (and another province)
+    from the benchmark corpus: what national-scale edits are (a township removed and added back, a
+    county's and a province's action text edited) is re-linked in scope each time."""
+    from bench.corpus import Material
+    from bench.generate import generate, specs
+
+    material = Material()
+    plan_list = specs(3300, 7, material)
+    townships = [s for s in plan_list if s.level == "township" and s.parent.parent.parent is not None]
+    county = townships[0].parent
+    city = county.parent
+    picks = [s for s in plan_list if s.parent is county or s.parent is city][:4]
+    picks += [townships[0], next(s for s in plan_list if s.level == "province" and s is not city.parent)]
+    wanted = set()
+    for s in picks:
+        while s is not None:
+            wanted.add(s.file)
+            s = s.parent
+    corpus = tmp_path / "plans"
+    rows = generate(corpus, 3300, 7, material=material, select=lambda s: s.file in wanted)
+    (corpus / "MANIFEST.csv").unlink()
+    by_level = {r["level"]: r["file"] for r in rows}
+    township = townships[0].file
+    county_file, province_file = county.file, city.parent.file
+    store = tmp_path / "store"
+    build([corpus], str(store))
+
+    def action_text_edit(name: str) -> None:
+        path = corpus / name
+        text = path.read_text(encoding="utf-8")
+        phrase = next(p for p in ACTION_PHRASES if p in text)
+        path.write_text(text.replace(phrase, "每年组织开展烟草危害专题讲座", 1), encoding="utf-8")
+
+    ways = []
+    for change in (
+        lambda: shutil.move(corpus / township, tmp_path / township),
+        lambda: action_text_edit(county_file),
+        lambda: shutil.move(tmp_path / township, corpus / township),
+        lambda: action_text_edit(province_file),
+        lambda: (corpus / by_level["county"]).unlink() if by_level["county"] != county_file else None,
+    ):
+        change()
+        res = build([corpus], str(store))
+        ways.append(res.mode if res.mode != "incremental" else read_build_info(store).get("relinked"))
+        assert_as_a_fresh_build(store, corpus, tmp_path / "fresh")
+    assert ways[2] == "append" and all(isinstance(w, int) for w in ways[:2] + ways[3:4]), ways

@@ -101,14 +101,13 @@ def _lines_by_subject(data: bytes) -> dict[str, set[bytes]]:
     return out
 
 
-def _cited_iris(links) -> set[str]:
-    """The nodes of ``links`` whose description several citing plans may shape: plans only cited,
-    and cited documents that are not plans."""
+def _cited_iris(links) -> tuple[set[str], set[str]]:
+    """The nodes of ``links`` whose description citing plans shape: plans only cited (merged from
+    all their citations), and cited documents that are not plans (as their first citation names them)."""
     from kg.rdf import node_iri, plan_iri
 
-    out = {str(node_iri(n)) for n in links.plans if not (n.held or n.reference)}
-    out.update(str(plan_iri(d.doc_number, None, d.title)) for d in links.documents)
-    return out
+    nodes = {str(node_iri(n)) for n in links.plans if not (n.held or n.reference)}
+    return nodes, {str(plan_iri(d.doc_number, None, d.title)) for d in links.documents} - nodes
 
 
 def _descendants(store: Store, plans: list[str]) -> list[str]:
@@ -186,6 +185,9 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
     plan.phase("extract")
 
     position = {e["file"]: k for k, e in enumerate(plan.previous["files"])}
+    graph_position = {e["graph"]: k for k, e in enumerate(plan.previous["files"])}
+    removed_graphs = {e["graph"] for e in removed}
+    cites = eli.cites[1:-1]
     proxies: dict[str, object] = {}  # file -> head, of plans that cite a node the change touches
     heads = None
     for _ in range(ROUNDS):
@@ -195,9 +197,20 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
         links_before, links_after = link(before, reuse=reuse.text_reuse), link(after, reuse=reuse.text_reuse)
         was, now = _by_subject(links_nt(links_before)), _by_subject(links_nt(links_after))
         changed = sorted(s for s in was.keys() | now.keys() if was.get(s) != now.get(s))
-        cited = (_cited_iris(links_before) | _cited_iris(links_after)) & {s[1:-1] for s in changed}
-        citers = {g for _, g in store.subjects_pointing_at(sorted(cited), predicate=eli.cites[1:-1])}
-        missing = [graph_entry[g] for g in sorted(citers) if g in graph_entry]
+        # What the scope needs of the plans citing a node it touches: for a plan only cited, all its
+        # citers; for a document, its first citer before and after the change (in file order).
+        (nodes_before, documents_before), (nodes_after, documents_after) = map(
+            _cited_iris, (links_before, links_after)
+        )
+        touched = {s[1:-1] for s in changed}
+        nodes = (nodes_before | nodes_after) & touched
+        wanted = {g for _, g in store.subjects_pointing_at(sorted(nodes), predicate=cites)}
+        for document in sorted(((documents_before | documents_after) & touched) - nodes):
+            citing = {g for _, g in store.subjects_pointing_at([document], predicate=cites)}
+            citing = sorted((g for g in citing if g in graph_position), key=graph_position.__getitem__)
+            wanted.update(citing[:1])
+            wanted.update([g for g in citing if g not in removed_graphs][:1])
+        missing = [graph_entry[g] for g in sorted(wanted) if g in graph_entry]
         missing = [e for e in missing if e["file"] not in records and e["file"] not in proxies]
         if not missing:
             break
