@@ -65,11 +65,8 @@ def counts_of(store: Store, nodes: set[str]) -> dict[str, int]:
     if not nodes:
         return {}
     values = " ".join(f"<{n}>" for n in sorted(nodes))
-    text = load_query("build_counts_of").replace("# VALUES ?node { }", f"VALUES ?node {{ {values} }}", 1)
-    found = {str(key): int(n) for key, n in store.query(text).rows}
-    # as build_counts.rq counts them: the actions of held plans are all but those of the plans not held
-    found["actions"] = found.pop("allActions", 0) - found.pop("otherActions", 0)
-    return found
+    text = load_query("build_counts_of").replace("VALUES ?node { UNDEF }", f"VALUES ?node {{ {values} }}", 1)
+    return {str(key): int(n) for key, n in store.query(text).rows}
 
 
 def patched_counts(previous: dict, before: dict[str, int], after: dict[str, int]) -> dict:
