@@ -65,7 +65,7 @@ def counts_of(store: Store, nodes: set[str]) -> dict[str, int]:
     if not nodes:
         return {}
     values = " ".join(f"<{n}>" for n in sorted(nodes))
-    text = load_query("build_counts_of").replace("VALUES ?node { UNDEF }", f"VALUES ?node {{ {values} }}", 1)
+    text = load_query("build_counts_of").replace("VALUES ?node { }", f"VALUES ?node {{ {values} }}", 1)
     return {str(key): int(n) for key, n in store.query(text).rows}
 
 
