@@ -188,7 +188,7 @@ def build_append(plan: BuildPlan) -> BuildResult:
         info,
         records_by_sha,
         links_added=(LINKS_GRAPH, added_nt, added),
-        previous=plan.previous if "counts" in plan.previous else None,
+        previous_triples=plan.previous.get("triples"),
     )
     plan.phase("store")
     return BuildResult(

@@ -152,7 +152,7 @@ def build_scoped(plan: BuildPlan, scoped: Scoped, reuse: ReuseCache) -> BuildRes
         records_by_sha,
         links_delta=(scoped.links_removed, scoped.links_added),
         reuse=reuse,
-        previous=plan.previous if "counts" in plan.previous else None,
+        previous_triples=plan.previous.get("triples"),
     )
     plan.phase("store")
     return BuildResult(

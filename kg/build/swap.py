@@ -14,7 +14,7 @@ from rdflib import URIRef
 from kg.build.cache import RecordCache
 from kg.build.links_mirror import LINKS_DIR, append_links_mirror, patch_links_mirror, sync_links
 from kg.build.reuse_cache import ReuseCache
-from kg.build.summary import counts_of, patched_counts, store_counts
+from kg.build.summary import store_counts
 from kg.errors import KGError
 from kg.locations import BUILD_INFO, is_store_folder
 from kg.store import open_store
@@ -83,14 +83,16 @@ def finish(
     summary: tuple[int, dict] | None = None,
     changed: list[URIRef] | None = None,
     reuse_cache: tuple[ReuseCache, bool] | None = None,
+    triples: int | None = None,
 ) -> int:
     """Complete the new store (counts and build.json, records and text-reuse caches, summaries) and
     swap it into place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its
     summaries are then updated plan by plan). ``reuse_cache``: (the cache this build compared texts
-    through, whether it keeps the previous store's entries)."""
+    through, whether it keeps the previous store's entries). ``triples``: the new store's number of
+    triples, when the patch counted them."""
     if summary is None:
         with open_store(tmp, read_only=True) as store:
-            summary = store_counts(store)
+            summary = store_counts(store, triples)
     triples, counts = summary
     info["triples"] = triples
     info["counts"] = counts
@@ -105,19 +107,6 @@ def finish(
     return triples
 
 
-def _iris(nquads: bytes) -> set[str]:
-    """The IRIs in subject or object position of N-Quads lines (IRIs hold no spaces)."""
-    out: set[str] = set()
-    for line in nquads.splitlines():
-        subject, _, rest = line.partition(b" ")
-        _, _, rest = rest.partition(b" ")
-        if subject.startswith(b"<"):
-            out.add(subject[1:-1].decode())
-        if rest.startswith(b"<"):
-            out.add(rest[1 : rest.index(b">")].decode())
-    return out
-
-
 def patch_folder_store(
     target: Path,
     remove: list[URIRef],
@@ -129,7 +118,7 @@ def patch_folder_store(
     links_added: tuple[URIRef, list, bytes] | None = None,
     links_delta: tuple[bytes, bytes] | None = None,
     reuse: ReuseCache | None = None,
-    previous: dict | None = None,
+    previous_triples: int | None = None,
 ) -> int:
     """Incremental write: snapshot the store (an Oxigraph backup: hard links, no copy), drop the
     graphs in ``remove``, replace the graphs in ``graphs`` (IRI -> N-Quads), and swap the snapshot
@@ -141,26 +130,20 @@ def patch_folder_store(
     the same as N-Quads the way the store writes them). ``links_delta``: a scoped re-link's (link
     lines removed, link lines added), as the linker writes them. ``reuse``: the text-reuse cache the
     links were computed through (the previous store's is carried over; a corpus re-linked whole
-    keeps only the entries it used). ``previous``: the previous build.json, for a patch that does
-    not re-link the corpus to count from (the triples it removes and adds, the headline counts of
-    the nodes it touches: counting the whole store takes seconds at 10,000 plans); otherwise the new
-    store is counted."""
+    keeps only the entries it used). ``previous_triples``: the previous build's number of triples,
+    for a patch that only removes and adds known quads to count from (a scan of the whole store
+    takes seconds at 10,000 plans); counting is left to the new store otherwise."""
     tmp = prepare(target)
-    counting = previous is not None and links is None
-    summary = None
+    counting = previous_triples is not None and links is None
+    triples = None
     try:
         with open_store(target) as source:
             source.backup(tmp)
         with open_store(tmp) as store:
             replaced = sorted({str(g) for g in [*remove, *graphs]})
-            new_quads = b"".join(graphs.values())
-            link_lines = b"".join(links_delta or ()) + (links_added[2] if links_added is not None else b"")
-            if counting:  # the nodes the patch touches, counted before and after it
-                touched = set().union(*(store.graph_iris(g) for g in replaced), _iris(new_quads + link_lines))
-                counted_before = counts_of(store, touched)
-                before = sum(store.graph_quad_count(g) for g in replaced)
+            before = sum(store.graph_quad_count(g) for g in replaced) if counting else 0
             store.remove_graphs([*remove, *graphs])
-            store.load_nquads(new_quads)
+            store.load_nquads(b"".join(graphs.values()))
             after = sum(store.graph_quad_count(str(g)) for g in graphs) if counting else 0
             if links is not None:
                 changed = sync_links(store, target / LINKS_DIR, tmp / LINKS_DIR, links)
@@ -183,9 +166,7 @@ def patch_folder_store(
                 store.add_quads(added)
                 patch_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, gone, added)
             if counting:
-                triples = previous["triples"] - before + after
-                counts = patched_counts(previous["counts"], counted_before, counts_of(store, touched))
-                summary = (triples, {**counts, "triples": triples})
+                triples = previous_triples - before + after
             store.flush()
         # the stores are closed (their last references dropped): the files are released before the swap
         reuse_cache = (reuse or ReuseCache(target), links is None)
@@ -197,7 +178,7 @@ def patch_folder_store(
             target,
             changed=[*remove, *graphs],
             reuse_cache=reuse_cache,
-            summary=summary,
+            triples=triples,
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -191,14 +191,6 @@ class Store(ABC):
         """The number of quads in one named graph."""
         return sum(1 for q in self.quads() if str(q[3]) == graph)
 
-    def graph_iris(self, graph: str) -> set[str]:
-        """The IRIs in subject or object position in one named graph."""
-        out: set[str] = set()
-        for s, _, o, g in self.quads():
-            if str(g) == graph:
-                out.update(str(t) for t in (s, o) if isinstance(t, URIRef))
-        return out
-
     def held_quads(self, data: bytes) -> tuple[int, int]:
         """(distinct quads in the N-Quads ``data``, how many of them the store holds)."""
         raise self._unsupported("counting given quads")

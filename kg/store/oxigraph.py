@@ -208,12 +208,6 @@ class OxigraphStore(Store):
     def graph_quad_count(self, graph: str) -> int:
         return sum(1 for _ in self._live().quads_for_pattern(None, None, None, ox.NamedNode(graph)))
 
-    def graph_iris(self, graph: str) -> set[str]:
-        out: set[str] = set()
-        for q in self._live().quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            out.update(t.value for t in (q.subject, q.object) if isinstance(t, ox.NamedNode))
-        return out
-
     def held_quads(self, data: bytes) -> tuple[int, int]:
         store = self._live()
         given = set(ox.parse(data, format=NQUADS)) if data else set()
