@@ -4,7 +4,8 @@
 :func:`build` reads the files (``inputs``), makes the plan of the build and chooses its mode once
 (``plan``: full, unchanged, append or incremental, each in a module of its own), and writes a folder
 store atomically (``swap``: a new folder swapped into place; ``lock``: one build at a time) with the
-records cache (``cache``) and the links mirror (``links_mirror``) beside the graph. A file that
+records cache (``cache``), the text-reuse cache (``reuse_cache``) and the links mirror
+(``links_mirror``) beside the graph; removals and edits re-link only their scope (``relink``). A file that
 cannot be read or is not a policy document is refused (named, with the reason): a strict build
 (the default of :func:`build`) then writes nothing, otherwise it goes on with the others. A graph that does not conform to the SHACL shapes aborts the
 build before anything is written. :func:`preview` shows what a new document would add, through the

@@ -11,11 +11,10 @@ not hold, the build hands over to ``incremental`` with the documents extracted s
 
 from __future__ import annotations
 
-import functools
-
 from kg.build.cache import RecordCache
 from kg.build.common import check_documents, take_in
-from kg.build.extraction import extract_all, renamed
+from kg.build.context import above, ancestors
+from kg.build.extraction import extract_all
 from kg.build.incremental import build_incremental
 from kg.build.inputs import Refused
 from kg.build.plan import BuildPlan
@@ -26,13 +25,6 @@ from kg.store import Store, open_store, scratch_store
 
 _RDF_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _PLAN = b"<https://w3id.org/healthy-china/ontology#Plan>"
-
-
-@functools.cache
-def _above(region: str) -> frozenset[str]:
-    from kg.link import gazetteer
-
-    return frozenset(r.name for r in gazetteer.chain(region)[1:])
 
 
 def are_leaves(new: list, old: list[dict]) -> bool:
@@ -54,36 +46,9 @@ def are_leaves(new: list, old: list[dict]) -> bool:
             or str(graph_iri(r.file)) in old_graphs
         ):
             return False
-        if any(region in _above(x) for x in old_regions):
+        if any(region in above(x) for x in old_regions):
             return False  # a stored plan below the new one would now derive from it
     return True
-
-
-def ancestors(cache: RecordCache, old: list[dict], new: list) -> list | None:
-    """The stored records the new ones may derive from: the plans of their regions' ancestors and
-    those they cite, then the same for each of these, up to the national plan (None: a record is
-    missing from the cache)."""
-    from kg.rdf import cited_iri
-
-    by_region: dict = {}
-    for e in old:
-        by_region.setdefault(e.get("region"), []).append(e)
-    old_plans = {e["plan"]: e for e in old}
-    context: dict[str, object] = {}
-    todo = list(new)
-    while todo:
-        r = todo.pop()
-        candidates = [*(by_region.get(x, []) for x in _above(r.meta.region or ""))]
-        candidates.append([old_plans[c] for c in (str(cited_iri(c)) for c in r.cites) if c in old_plans])
-        for e in (e for group in candidates for e in group):
-            if e["plan"] in context:
-                continue
-            record = cache.get(e["sha256"])
-            if record is None:
-                return None
-            context[e["plan"]] = record = renamed(record, e["file"])
-            todo.append(record)
-    return list(context.values())
 
 
 def link_with_ancestors(cache: RecordCache, old: list[dict], new: list):
@@ -103,6 +68,23 @@ def _by_subject(data: bytes) -> dict[bytes, set[bytes]]:
         subject, _, rest = statement.partition(b" ")
         out.setdefault(subject, set()).add(rest)
     return out
+
+
+def _cites_a_new_node_above_stored(store: Store, links, old: list[dict]) -> bool:
+    """Whether the new plans cite a plan the store does not know yet in a region above a stored
+    plan's, where no plan is stored: it may become that plan's parent (a stored city derives from its province's plan
+    once a new city cites that plan), which only a re-link of the stored plans sees."""
+    from kg.rdf import node_iri
+
+    old_regions = {e["region"] for e in old if e.get("region")}
+    for node in links.plans:
+        if node.held or node.reference or not node.region:
+            continue
+        # (a region with a stored plan keeps it as the parent: a plan held wins over one cited)
+        if node.region not in old_regions and any(node.region in above(x) for x in old_regions):
+            if not store.quads_about([str(node_iri(node))]):
+                return True
+    return False
 
 
 def _links_to_add(store: Store, links: list, owned: tuple[str, ...], last: bool):
@@ -162,15 +144,17 @@ def build_append(plan: BuildPlan) -> BuildResult:
     if not new or not are_leaves(new, old):
         return hand_over()
     check_documents(plan, documents)
-    links = link_with_ancestors(RecordCache(plan.folder), old, new)
-    if links is None:
+    linked = link_with_ancestors(RecordCache(plan.folder), old, new)
+    if linked is None:
         return hand_over()
-    links = links_nt(links)
+    links = links_nt(linked)
     plan.phase("link")
     owned = tuple(str(record_plan_iri(r)) for r in new)
     last = min(item.path.name for item in new_inputs) > max(e["file"] for e in old)
     doc_graphs = {graph_iri(r.file): q for r, q in results if not isinstance(r, Refused)}
     with open_store(plan.folder, read_only=True) as stored:
+        if _cites_a_new_node_above_stored(stored, linked, old):
+            return hand_over()
         to_add = _links_to_add(stored, links, owned, last)
         if to_add is None:
             return hand_over()
@@ -198,7 +182,13 @@ def build_append(plan: BuildPlan) -> BuildResult:
     info["seconds"] = round(plan.elapsed(), 3)
     records_by_sha = {e["sha256"]: None for e in old} | {r.sha256: r for r in new}
     triples = patch_folder_store(
-        plan.folder, [], doc_graphs, info, records_by_sha, links_added=(LINKS_GRAPH, added_nt, added)
+        plan.folder,
+        [],
+        doc_graphs,
+        info,
+        records_by_sha,
+        links_added=(LINKS_GRAPH, added_nt, added),
+        previous_triples=plan.previous.get("triples"),
     )
     plan.phase("store")
     return BuildResult(

@@ -11,6 +11,7 @@ from kg.build.cache import RecordCache
 from kg.build.extraction import extract_all, renamed
 from kg.build.inputs import Input, Refused, check_unique_plans
 from kg.build.plan import BuildPlan
+from kg.build.reuse_cache import ReuseCache
 from kg.errors import KGError
 
 
@@ -72,18 +73,19 @@ def corpus_records(plan: BuildPlan, extracted: dict[str, tuple]) -> tuple[list[t
     return documents, made
 
 
-def link_graphs(records: list) -> dict[URIRef, list]:
+def link_graphs(records: list, reuse: ReuseCache | None = None) -> dict[URIRef, list]:
     """The corpus-level graphs, as lists of N-Triples term strings: cross-document links
-    (``graph/links``) and the curated reference plans."""
-    return linked(records)[1]
+    (``graph/links``) and the curated reference plans. ``reuse``: the text-reuse cache to compare
+    action texts through (it keeps what it computed, for the store)."""
+    return linked(records, reuse)[1]
 
 
-def linked(records: list) -> tuple[object, dict[URIRef, list]]:
+def linked(records: list, reuse: ReuseCache | None = None) -> tuple[object, dict[URIRef, list]]:
     """The corpus's :class:`~kg.records.Links` and its corpus-level graphs (see :func:`link_graphs`)."""
     from kg.link.linker import link
     from kg.rdf import LINKS_GRAPH, links_nt, record_nt, reference_graph_iri
 
-    links = link(records)
+    links = link(records) if reuse is None else link(records, reuse=reuse.text_reuse)
     out = {LINKS_GRAPH: links_nt(links)}
     for r in links.reference:
         out[reference_graph_iri(r)] = record_nt(r, reference=True)

@@ -12,6 +12,7 @@ from kg.build.common import check_documents, link_graphs, linked, ontology_nquad
 from kg.build.extraction import document_nquads, extract_all
 from kg.build.inputs import Refused
 from kg.build.plan import BuildPlan
+from kg.build.reuse_cache import ReuseCache
 from kg.build.staging import Staged
 from kg.build.summary import BuildResult, build_info, record_warnings
 from kg.build.validation import require_conformance, validate_nquads
@@ -51,8 +52,9 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         plan.phase("extract")
         check_documents(plan, documents)
         records = [r for _, r in documents]
-        links, graphs = linked(records)
-        staged.write_links(graphs)  # encoded piecewise: a corpus's links are ~1 GB of N-Quads
+        reuse = ReuseCache(None)
+        links, graphs = linked(records, reuse)
+        staged.write_links(graphs)  # encoded piecewise: ~1 GB of N-Quads at 10,000 plans
         del graphs
         # the per-plan summary tables, from what the build holds (minutes by SPARQL at 10,000 plans)
         tables = record_tables(records, links)
@@ -69,6 +71,8 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         info["replaced_graphs"] = sorted(e["graph"] for e in info["files"])
         # Free what validation does not need before the SHACL engine reads the corpus.
         staged.write_records({r.sha256: r for r in records})
+        reuse.write(staged.tmp, keep_old=False)
+        del reuse
         del records
         # Once the documents are loaded, the links load (in a thread) while the links are copied
         # into the validated file.

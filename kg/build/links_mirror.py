@@ -3,7 +3,9 @@ folder (``links/0000.nq``, ``0001.nq`` …), exactly as the builds wrote them.
 
 A build that re-links the corpus compares its links with these lines and writes only the quads that
 differ (reading them back from the engine costs ~1 min at 10,000 plans, replacing the whole links
-graph ~5 min and 10 GB). An append build adds one part with its links.
+graph ~5 min and 10 GB). An append build adds one part with its links; a scoped re-link adds one
+with the lines it added and a ``.del`` part with the lines it removed. The mirror's lines are those
+of the parts read in name order, each ``.del`` part taking its lines away.
 """
 
 from __future__ import annotations
@@ -26,8 +28,34 @@ def part_name(n: int) -> str:
 
 
 def mirror_parts(folder: Path) -> list[Path]:
-    """The parts of a store's links mirror (none if it has no mirror)."""
-    return sorted(folder.glob("*.nq")) if folder.is_dir() else []
+    """The parts of a store's links mirror, in the order they apply (none if it has no mirror)."""
+    if not folder.is_dir():
+        return []
+    return sorted([*folder.glob("*.nq"), *folder.glob("*.del")], key=lambda p: p.name)
+
+
+def mirror_lines(folder: Path) -> set[bytes]:
+    """The lines the mirror holds (its parts applied in order)."""
+    lines: set[bytes] = set()
+    for part in mirror_parts(folder):
+        with open(part, "rb") as f:
+            if part.suffix == ".del":
+                lines.difference_update(f)
+            else:
+                lines.update(f)
+    return lines
+
+
+def _link_parts(old: Path, new: Path) -> int:
+    """Hard-link the previous parts into ``new``; the number of the next part."""
+    parts = mirror_parts(old)
+    new.mkdir()
+    for part in parts:
+        try:
+            os.link(part, new / part.name)
+        except OSError:
+            shutil.copyfile(part, new / part.name)
+    return max(int(p.stem) for p in parts) + 1
 
 
 def nquads_chunks(graphs: dict[URIRef, list], step: int = CHUNK_TRIPLES):
@@ -59,10 +87,7 @@ def sync_links(store: Store, old: Path, new: Path, graphs: dict[URIRef, list]) -
             store.load_nquads(chunk)
         write_links_file(new / part_name(0), graphs)
         return None
-    gone: set[bytes] = set()
-    for part in parts:
-        with open(part, "rb") as f:
-            gone.update(f)
+    gone = mirror_lines(old)
     added: list[bytes] = []
     with open(new / part_name(0), "wb") as out:
         for chunk in nquads_chunks(graphs):
@@ -89,16 +114,24 @@ def append_links_mirror(old: Path, new: Path, graph: URIRef, triples: list) -> N
     without a mirror gets none (a partial mirror would make the next diff wrong)."""
     from kg.rdf import nquads
 
-    parts = mirror_parts(old)
-    if not parts:
+    if not mirror_parts(old):
         return
-    new.mkdir()
-    for part in parts:
-        try:
-            os.link(part, new / part.name)
-        except OSError:
-            shutil.copyfile(part, new / part.name)
+    number = _link_parts(old, new)
     if triples:
         # "x": never through a hard link into the previous store's part
-        with open(new / part_name(max(int(p.stem) for p in parts) + 1), "xb") as out:
+        with open(new / part_name(number), "xb") as out:
             out.write(nquads(triples, graph).encode("utf-8"))
+
+
+def patch_links_mirror(old: Path, new: Path, removed: bytes, added: bytes) -> None:
+    """A scoped re-link's mirror: the previous parts (hard-linked), then the lines it removed (a
+    ``.del`` part) and those it added. A store without a mirror gets none."""
+    if not mirror_parts(old):
+        return
+    number = _link_parts(old, new)
+    if removed:
+        with open(new / f"{number:04d}.del", "xb") as out:
+            out.write(removed)
+    if added:
+        with open(new / part_name(number), "xb") as out:
+            out.write(added)

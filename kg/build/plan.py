@@ -6,7 +6,8 @@
 * ``append``: files were only added: the new plans are linked with their ancestors alone and their
   links appended (``kg.build.append``, which hands over to ``incremental`` when a new plan turns out
   not to be a leaf, or its links change what the store says of a stored node).
-* ``incremental``: anything else: the corpus is re-linked and only what differs is written.
+* ``incremental``: anything else: only what differs is written; when files were only removed or
+  edited, only the scope they can reach is re-linked (``kg.build.relink``), else the corpus.
 """
 
 from __future__ import annotations

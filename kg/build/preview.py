@@ -62,7 +62,7 @@ class Preview:
 def preview(paths: list[Path | str], *, store: str | os.PathLike | None = None) -> Preview:
     """Extract ``paths`` and link them with the plans above them in ``store`` (a folder store built by
     ``kg build``; for any other store, or none, they are linked with the national source alone)."""
-    from kg.build.append import ancestors
+    from kg.build.context import ancestors
     from kg.link.linker import link
     from kg.locations import default_spec
 

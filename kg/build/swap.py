@@ -12,7 +12,8 @@ from pathlib import Path
 from rdflib import URIRef
 
 from kg.build.cache import RecordCache
-from kg.build.links_mirror import LINKS_DIR, append_links_mirror, sync_links
+from kg.build.links_mirror import LINKS_DIR, append_links_mirror, patch_links_mirror, sync_links
+from kg.build.reuse_cache import ReuseCache
 from kg.build.summary import store_counts
 from kg.errors import KGError
 from kg.locations import BUILD_INFO, is_store_folder
@@ -82,17 +83,24 @@ def finish(
     summary: tuple[int, dict] | None = None,
     changed: list[URIRef] | None = None,
     given=None,
+    reuse_cache: tuple[ReuseCache, bool] | None = None,
+    triples: int | None = None,
 ) -> int:
-    """Complete the new store (counts and build.json, records cache, summaries) and swap it into
-    place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its summaries
-    are then updated plan by plan); ``given``: the summaries' tables a build made from its records."""
+    """Complete the new store (counts and build.json, records and text-reuse caches, summaries) and
+    swap it into place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its
+    summaries are then updated plan by plan); ``given``: the summaries' tables a build made from its
+    records. ``reuse_cache``: (the cache this build compared texts through, whether it keeps the
+    previous store's entries). ``triples``: the new store's number of triples, when the patch
+    counted them."""
     if summary is None:
         with open_store(tmp, read_only=True) as store:
-            summary = store_counts(store)
+            summary = store_counts(store, triples)
     triples, counts = summary
     info["triples"] = triples
     info["counts"] = counts
     RecordCache.write(tmp, records_by_sha, reuse)
+    if reuse_cache is not None:
+        reuse_cache[0].write(tmp, keep_old=reuse_cache[1])
     (tmp / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     # the pages' tables, stamped with this build.json: written inside the new folder, swapped with it
     with open_store(tmp, read_only=True) as store:
@@ -111,6 +119,9 @@ def patch_folder_store(
     *,
     links: dict[URIRef, list] | None = None,
     links_added: tuple[URIRef, list, bytes] | None = None,
+    links_delta: tuple[bytes, bytes] | None = None,
+    reuse: ReuseCache | None = None,
+    previous_triples: int | None = None,
 ) -> int:
     """Incremental write: snapshot the store (an Oxigraph backup: hard links, no copy), drop the
     graphs in ``remove``, replace the graphs in ``graphs`` (IRI -> N-Quads), and swap the snapshot
@@ -119,24 +130,58 @@ def patch_folder_store(
     ``links``: the corpus-level graphs of a re-linked corpus (N-Triples term lists); only the quads
     that differ from the previous build's are written (see ``kg.build.links_mirror``).
     ``links_added``: an append build's (links graph, its added triples as N-Triples term lists,
-    the same as N-Quads the way the store writes them)."""
+    the same as N-Quads the way the store writes them). ``links_delta``: a scoped re-link's (link
+    lines removed, link lines added), as the linker writes them. ``reuse``: the text-reuse cache the
+    links were computed through (the previous store's is carried over; a corpus re-linked whole
+    keeps only the entries it used). ``previous_triples``: the previous build's number of triples,
+    for a patch that only removes and adds known quads to count from (a scan of the whole store
+    takes seconds at 10,000 plans); counting is left to the new store otherwise."""
     tmp = prepare(target)
+    counting = previous_triples is not None and links is None
+    triples = None
     try:
         with open_store(target) as source:
             source.backup(tmp)
         with open_store(tmp) as store:
+            replaced = sorted({str(g) for g in [*remove, *graphs]})
+            before = sum(store.graph_quad_count(g) for g in replaced) if counting else 0
             store.remove_graphs([*remove, *graphs])
             store.load_nquads(b"".join(graphs.values()))
+            after = sum(store.graph_quad_count(str(g)) for g in graphs) if counting else 0
             if links is not None:
                 changed = sync_links(store, target / LINKS_DIR, tmp / LINKS_DIR, links)
                 if changed is not None:
                     info["links_changed"] = changed
             if links_added is not None:
-                graph, triples, quads = links_added
+                graph, triples_added, quads = links_added
+                if counting:
+                    given, held = store.held_quads(quads)
+                    after += given - held
                 store.add_quads(quads)
-                append_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, graph, triples)
+                append_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, graph, triples_added)
+            if links_delta is not None:
+                gone, added = links_delta
+                before += store.held_quads(gone)[1] if counting else 0
+                store.remove_quads(gone)
+                if counting:
+                    given, held = store.held_quads(added)
+                    after += given - held
+                store.add_quads(added)
+                patch_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, gone, added)
+            if counting:
+                triples = previous_triples - before + after
             store.flush()
         # the stores are closed (their last references dropped): the files are released before the swap
-        return finish(tmp, target, info, records_by_sha, target, changed=[*remove, *graphs])
+        reuse_cache = (reuse or ReuseCache(target), links is None)
+        return finish(
+            tmp,
+            target,
+            info,
+            records_by_sha,
+            target,
+            changed=[*remove, *graphs],
+            reuse_cache=reuse_cache,
+            triples=triples,
+        )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -3,13 +3,13 @@ department mentions to canonical types, regions to their parents. Records in, re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from kg.link import gazetteer
 from kg.link.departments import canonical_types
 from kg.link.plans import cited_plan_node, collect_plans, derive_links
 from kg.link.reference import department_types, national_records, themes
-from kg.link.reuse import place_names, text_reuse
+from kg.link.reuse import Reuse, place_names, text_reuse
 from kg.link.themes import match_theme
 from kg.records import (
     ActionLink,
@@ -30,7 +30,9 @@ def record_key(record: PlanRecord) -> str:
     return plan_key(m.doc_number, m.region, m.title)
 
 
-def link(records: Iterable[PlanRecord]) -> Links:
+def link(records: Iterable[PlanRecord], *, reuse: Callable[..., Reuse] = text_reuse) -> Links:
+    """The links of ``records``. ``reuse``: how a child action's text is compared with its parent
+    action's (``text_reuse``'s signature; a build passes a memoised one, the result is the same)."""
     records = list(records)
     reference = national_records()
     nodes, alias = collect_plans(records, reference)
@@ -76,9 +78,7 @@ def link(records: Iterable[PlanRecord]) -> Links:
     todo = [i for i, e in enumerate(entries) if e[6] is not None]
     for i in sorted(todo, key=lambda i: entries[i][5]):
         child_text, parent_text, child_places, parent_places = entries[i][6]
-        reuses[i] = text_reuse(
-            child_text, parent_text, child_places=child_places, parent_places=parent_places
-        )
+        reuses[i] = reuse(child_text, parent_text, child_places=child_places, parent_places=parent_places)
 
     action_links = []
     for i, (key, a, theme, method, score, parent, _) in enumerate(entries):
@@ -86,7 +86,7 @@ def link(records: Iterable[PlanRecord]) -> Links:
             action_links.append(ActionLink(key, a.ordinal, theme, method, score))
             continue
         parent_key, parent_ordinal = parent
-        reuse = reuses.get(i)
+        found = reuses.get(i)
         parent_score = themes_of[parent_key][parent_ordinal][2]
         action_links.append(
             ActionLink(
@@ -99,9 +99,9 @@ def link(records: Iterable[PlanRecord]) -> Links:
                 parent_ordinal=parent_ordinal,
                 method="theme",
                 score=round(min(score, parent_score), 3),
-                reuse=reuse.share if reuse else None,
-                added=reuse.added if reuse else (),
-                dropped=reuse.dropped if reuse else (),
+                reuse=found.share if found else None,
+                added=found.added if found else (),
+                dropped=found.dropped if found else (),
             )
         )
 

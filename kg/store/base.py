@@ -159,6 +159,21 @@ class Store(ABC):
         ]
         return "".join(lines).encode("utf-8")
 
+    def subjects_pointing_at(
+        self, objects: Iterable[str], *, predicate: str | None = None, graph: str | None = None
+    ) -> set[tuple[str, str]]:
+        """(subject, graph) of the quads whose object is one of these IRIs (a blank subject as
+        ``_:id``), through ``predicate`` and in ``graph`` only if given: who points at a node."""
+        wanted = set(objects)
+        return {
+            (str(s) if isinstance(s, URIRef) else f"_:{s}", str(g))
+            for s, p, o, g in self.quads()
+            if isinstance(o, URIRef)
+            and str(o) in wanted
+            and (predicate is None or str(p) == predicate)
+            and (graph is None or str(g) == graph)
+        }
+
     def dump(self) -> bytes:
         """N-Quads of every named graph (in the engine's order)."""
         return "".join(nquad_line(*q) for q in self.quads()).encode("utf-8")
@@ -173,6 +188,14 @@ class Store(ABC):
 
     def quad_count(self) -> int:
         return sum(1 for _ in self.quads())
+
+    def graph_quad_count(self, graph: str) -> int:
+        """The number of quads in one named graph."""
+        return sum(1 for q in self.quads() if str(q[3]) == graph)
+
+    def held_quads(self, data: bytes) -> tuple[int, int]:
+        """(distinct quads in the N-Quads ``data``, how many of them the store holds)."""
+        raise self._unsupported("counting given quads")
 
     def union_graph(self) -> Graph:
         """All named graphs merged into one rdflib Graph (for rdflib-based analyses)."""

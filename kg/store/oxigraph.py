@@ -182,6 +182,19 @@ class OxigraphStore(Store):
         ]
         return ox.serialize(found, format=NQUADS) if found else b""
 
+    def subjects_pointing_at(
+        self, objects: Iterable[str], *, predicate: str | None = None, graph: str | None = None
+    ) -> set[tuple[str, str]]:
+        store = self._live()
+        p = None if predicate is None else ox.NamedNode(predicate)
+        g = None if graph is None else ox.NamedNode(graph)
+        return {
+            (str(q.subject) if isinstance(q.subject, ox.BlankNode) else q.subject.value, q.graph_name.value)
+            for o in objects
+            for q in store.quads_for_pattern(None, p, ox.NamedNode(o), g)
+            if isinstance(q.graph_name, ox.NamedNode)
+        }
+
     def dump(self) -> bytes:
         quads = (q for q in self._live() if not isinstance(q.graph_name, ox.DefaultGraph))
         return ox.serialize(quads, format=NQUADS) or b""
@@ -195,6 +208,14 @@ class OxigraphStore(Store):
 
     def quad_count(self) -> int:
         return len(self._live())
+
+    def graph_quad_count(self, graph: str) -> int:
+        return sum(1 for _ in self._live().quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+
+    def held_quads(self, data: bytes) -> tuple[int, int]:
+        store = self._live()
+        given = set(ox.parse(data, format=NQUADS)) if data else set()
+        return len(given), sum(1 for q in given if q in store)
 
     def close(self) -> None:
         # pyoxigraph has no explicit close: dropping the last reference releases the files.
