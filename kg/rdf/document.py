@@ -192,7 +192,6 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
         add(i, rdfs.label, zh(ind.name))
         opt(i, hc.unit, ind.unit)
         opt(i, hc.origin, ind.origin)
-        add(i, hc.quantitative, codec.boolean(ind.quantitative))
         if ind.action_ordinal is not None and ind.action_ordinal in action_iris:
             add(i, hc.forAction, action_iris[ind.action_ordinal])
         opt(i, hc.baseline, ind.baseline)
