@@ -2,8 +2,9 @@
 
 Into a folder store, the document graphs are streamed to one N-Quads file as they are extracted
 (:class:`~kg.build.staging.Staged`); the bulk loader reads it in a thread while the corpus is linked,
-then the SHACL engine validates the same file while the links load. Into memory, an endpoint or an
-open store, the graphs (N-Quads per named graph) are validated and then replace the store's content.
+then the links; the SHACL engine validates the documents and the links as soon as the links are
+written, beside the loading. Into memory, an endpoint or an open store, the graphs (N-Quads per
+named graph) are validated and then replace the store's content.
 """
 
 from __future__ import annotations
@@ -64,10 +65,7 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         # Free what validation does not need before the SHACL engine reads the corpus.
         staged.write_records({r.sha256: r for r in records})
         del records
-        # Once the documents are loaded, the links load (in a thread) while the links are copied
-        # into the validated file.
-        staged.load_in_background(links=True)
-        staged.append_links()
+        # Validation starts now, while the documents may still be loading; the links load after them.
         require_conformance(staged.validate(), [r for _, r in documents])
         plan.phase("validate")
         staged.wait()
