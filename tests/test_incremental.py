@@ -208,7 +208,7 @@ def test_a_changed_file_is_extracted_again(corpus, tmp_path):
     assert (res.extracted, res.replaced) == (1, 1)
     pg = open_store(str(store), read_only=True)
     rows = pg.query(
-        "SELECT ?name WHERE { ?a hc:ordinal 10 ; eli:is_part_of ?p ; hc:responsibility ?r . "
+        "SELECT ?name WHERE { ?p eli:has_part ?a . ?a hc:ordinal 10 ; hc:responsibility ?r . "
         "?r hc:role hc:Lead ; hc:department/rdfs:label ?name . "
         "?p eli:id_local '晋市政发〔2020〕17号' } ORDER BY ?name"
     ).rows

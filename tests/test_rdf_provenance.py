@@ -86,7 +86,6 @@ def test_field_provenance_triples() -> None:
     assert nodes == {URIRef(f"{cases.PLAN}/provenance/{field}") for field, _ in PROVENANCE}
     title = URIRef(cases.PLAN + "/provenance/title")
     assert set(g.predicate_objects(title)) == {
-        (RDF.type, HC.FieldProvenance),
         (HC.field, ELI.title),
         (HC.fieldSource, HC.Heading),
     }

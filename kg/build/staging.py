@@ -16,10 +16,12 @@ from kg.store import open_store
 
 
 class Staged:
-    """The new store (``{name}.tmp-{pid}``) and the N-Quads of every graph in one file
-    (``{name}.work-{pid}/data.nq``), written as documents are extracted. The bulk loader and the SHACL
-    engine both read that file and both release the GIL, so loading runs in a thread beside linking
-    and validation. Nothing replaces the store until :meth:`finish`; :meth:`discard` removes whatever
+    """The new store (``{name}.tmp-{pid}``) and the N-Quads of the documents' graphs in one file
+    (``{name}.work-{pid}/data.nq``), written as documents are extracted, the corpus-level graphs in
+    another (``links.nq``). The bulk loader reads them one after the other; the SHACL engine reads a
+    copy of the first with the second appended (``checked.nq``), so that validation need not wait for
+    the documents to be loaded. Both release the GIL, so loading runs in a thread beside linking and
+    validation. Nothing replaces the store until :meth:`finish`; :meth:`discard` removes whatever
     is left."""
 
     def __init__(self, folder: Path):
@@ -30,6 +32,7 @@ class Staged:
         self.work.mkdir(parents=True)
         self.data = self.work / "data.nq"
         self.links = self.work / "links.nq"
+        self.checked = self.work / "checked.nq"
         self._out = open(self.data, "wb")  # noqa: SIM115 - closed by load_in_background()/discard()
         self.store = open_store(self.tmp)
         self._thread: threading.Thread | None = None
@@ -43,10 +46,12 @@ class Staged:
         """The corpus-level graphs (N-Triples term strings) to a file of their own."""
         write_links_file(self.links, graphs)
 
-    def append_links(self) -> None:
-        """Add the links file to the file that is validated (once the documents are loaded)."""
-        with open(self.data, "ab") as data, open(self.links, "rb") as links:
-            shutil.copyfileobj(links, data, 1 << 24)
+    def _write_checked(self) -> None:
+        """The file the SHACL engine validates: the documents, then the links (the union of all graphs).
+        A copy (the kernel's), as the documents' file may still be read by the loader."""
+        shutil.copyfile(self.data, self.checked)
+        with open(self.checked, "ab") as checked, open(self.links, "rb") as links:
+            shutil.copyfileobj(links, checked, 1 << 24)
 
     def write_records(self, records_by_sha: dict) -> None:
         RecordCache.write(self.tmp, records_by_sha)
@@ -76,23 +81,25 @@ class Staged:
             raise KGError(f"{self.folder}: loading the new store failed: {error}") from error
 
     def validate(self) -> tuple[bool, str]:
-        """SHACL-validate the data file in a thread (the engine releases the GIL) while this thread
-        waits for the links to load and counts the new store for build.json (``self.summary``). A
-        failed load or count is raised only once the validation thread has ended (it reads the work
-        files)."""
+        """SHACL-validate the documents and the links in a thread (the engine releases the GIL) while
+        this thread waits for the documents to load, loads the links and counts the new store for
+        build.json (``self.summary``). A failed load or count is raised only once the validation
+        thread has ended (it reads the work files)."""
         from kg.validate import validate_nquads_file
 
         outcome: dict = {}
 
         def run() -> None:
             try:
-                outcome["result"] = validate_nquads_file(self.data)
+                self._write_checked()
+                outcome["result"] = validate_nquads_file(self.checked)
             except BaseException as e:  # re-raised below, in the calling thread
                 outcome["error"] = e
 
         thread = threading.Thread(target=run, name="kg-validate", daemon=True)
         thread.start()
         try:
+            self.load_in_background(links=True)  # once the documents are loaded
             self.wait()
             self.summary = store_counts(self.store)
         finally:

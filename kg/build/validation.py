@@ -53,11 +53,14 @@ def files_behind(message: str, owned: dict[str, str]) -> list[str]:
     return found
 
 
-def require_conformance(outcome: tuple[bool, str], records: list) -> None:
-    """Raise :class:`ValidationError` (naming the documents behind it) unless ``outcome`` conforms."""
+def require_conformance(
+    outcome: tuple[bool, str], records: list = (), *, owned: dict[str, str] | None = None
+) -> None:
+    """Raise :class:`ValidationError` (naming the documents behind it) unless ``outcome`` conforms.
+    The documents are told from ``records``, or from ``owned`` (:func:`owners` of them)."""
     conforms, message = outcome
     if not conforms:
-        culprits = files_behind(message, owners(records))
+        culprits = files_behind(message, owned if owned is not None else owners(records))
         where = f" ({', '.join(culprits)})" if culprits else ""
         raise ValidationError(f"graph does not conform to the shapes{where}: {one_line(message)}")
 

@@ -124,8 +124,7 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
                 + ", ".join(FIELD_SOURCE_CONCEPTS)
             )
         node = f"<{plan_}/provenance/{field}>"
-        add(plan, hc.fieldProvenance, node)
-        add(node, A, hc.FieldProvenance)
+        add(plan, hc.fieldProvenance, node)  # typed hc:FieldProvenance by the property's range
         add(node, hc.field, f"<{prop}>")
         add(node, hc.fieldSource, f"<{concept}>")
 
@@ -143,8 +142,7 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
         doc = f"<{cited_iri(c)}>"
         add(plan, eli.cites, doc)
         cit = f"<{plan_}/citation/{k}>"
-        add(plan, hc.citation, cit)
-        add(cit, A, hc.Citation)
+        add(plan, hc.citation, cit)  # typed hc:Citation by the property's range
         add(cit, hc.citedDocument, doc)
         opt(cit, hc.titleAsWritten, c.title, zh)
         for v in c.variants:
@@ -159,36 +157,41 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
         act_ = f"{plan_}/action/{a.ordinal}"
         act = f"<{act_}>"
         action_iris[a.ordinal] = act
+        # eli:has_part only (eli:is_part_of is its inverse); hc:Action only (a subclass of
+        # eli:LegalResourceSubdivision in the ontology)
         add(plan, eli.has_part, act)
         add(act, A, hc.Action)
-        add(act, A, eli.LegalResourceSubdivision)
-        add(act, eli.is_part_of, plan)
         add(act, hc.ordinal, codec.integer(a.ordinal))
         add(act, rdfs.label, zh(a.name))
         opt(act, hc.nameNormalized, a.name_normalized, zh)
         opt(act, hc.sourceText, a.text)
         opt(act, hc.departmentSource, a.dept_source)
+        # The sentence naming the departments, once on the action when every responsibility was
+        # read from it (nearly always); on each responsibility when the action names them in
+        # several sentences.
+        sources = {asg.source for asg in a.assignments}
+        shared = len(sources) == 1
+        if shared:
+            opt(act, hc.departmentText, next(iter(sources)))
         for asg in a.assignments:
             role = ROLE_CONCEPTS.get(asg.role)
             resp = f"<{act_}/responsibility/{segment(asg.role)}/{segment(asg.department, 'unnamed')}>"
-            add(act, hc.responsibility, resp)
-            add(resp, A, hc.Responsibility)
+            add(act, hc.responsibility, resp)  # typed hc:Responsibility by the property's range
             add(resp, hc.department, codec.organisation(m.region, asg.department))
             if role is not None:
                 add(resp, hc.role, f"<{role}>")
-            opt(resp, hc.sourceText, asg.source)
+            if not shared:
+                opt(resp, hc.sourceText, asg.source)
 
     # --- indicators and targets -------------------------------------------
     for ind in record.indicators:
         i_ = f"{plan_}/indicator/{ind.ordinal}"
         i = f"<{i_}>"
-        add(plan, hc.hasIndicator, i)
-        add(i, A, hc.Indicator)
+        add(plan, hc.hasIndicator, i)  # typed hc:Indicator by the property's range
         add(i, hc.ordinal, codec.integer(ind.ordinal))
         add(i, rdfs.label, zh(ind.name))
         opt(i, hc.unit, ind.unit)
         opt(i, hc.origin, ind.origin)
-        add(i, hc.quantitative, codec.boolean(ind.quantitative))
         if ind.action_ordinal is not None and ind.action_ordinal in action_iris:
             add(i, hc.forAction, action_iris[ind.action_ordinal])
         opt(i, hc.baseline, ind.baseline)
@@ -198,8 +201,7 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
         opt(i, hc.sourceText, ind.source)
         for k, t in enumerate(ind.targets, start=1):
             tg = f"<{i_}/target/{k}>"
-            add(i, hc.hasTarget, tg)
-            add(tg, A, hc.Target)
+            add(i, hc.hasTarget, tg)  # typed hc:Target by the property's range
             if t.year is not None:
                 add(tg, hc.targetYear, codec.integer(t.year))
             add(tg, hc.valueText, lit(t.value))
@@ -211,12 +213,14 @@ def record_nt(record: PlanRecord, *, reference: bool = False) -> list[NTTriple]:
                     add(tg, hc.value, codec.decimal(Decimal(t.value.strip())))
                 except InvalidOperation:  # pragma: no cover - guarded by is_numeric
                     pass
-            opt(tg, hc.unit, t.unit)
+            if t.unit != ind.unit:  # a target in its indicator's unit does not repeat it
+                opt(tg, hc.unit, t.unit)
             opt(tg, hc.kind, t.kind)
             opt(tg, hc.part, t.part)
             for year in t.relative_to:
                 add(tg, hc.relativeTo, codec.integer(year))
-            opt(tg, hc.sourceText, t.source)
+            if t.source != ind.source:  # nor the sentence, when read from its indicator's
+                opt(tg, hc.sourceText, t.source)
     return list(out)
 
 

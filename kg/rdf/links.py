@@ -44,8 +44,7 @@ def links_nt(links: Links) -> list[NTTriple]:
     def derivation(node: str, q: str, cls: str, entity: str, method: str, score: float) -> str:
         """A qualified prov:Derivation of ``node`` from ``entity``, with how it was found."""
         add((node, prov.qualifiedDerivation, q))
-        add((q, A, cls))
-        add((q, A, prov.Derivation))
+        add((q, A, cls))  # a subclass of prov:Derivation in the ontology, not typed as both
         add((q, prov.entity, entity))
         add((q, hc.matchMethod, lit(method)))
         add((q, hc.matchScore, codec.score(score)))

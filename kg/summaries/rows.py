@@ -226,7 +226,7 @@ def _value(text: str, comparator: str) -> float | None:
 
 def target_rows(corpus: _Corpus) -> list[tuple]:
     """As ``indicator_targets`` (:data:`TARGET_COLUMNS`; every indicator, the national source's too)
-    without the indicators' IRIs."""
+    without the indicators' IRIs; a target's unit, else its indicator's (as the query reads them)."""
     from kg.rdf.vocabulary import COMPARATOR_CONCEPTS
 
     out = []
@@ -247,7 +247,7 @@ def target_rows(corpus: _Corpus) -> list[tuple]:
                         continue
                     target = (
                         ind.name, ind.origin or None, t.year, t.comparator, t.value,
-                        _value(t.value, t.comparator), t.unit or None, t.kind or None,
+                        _value(t.value, t.comparator), t.unit or ind.unit or None, t.kind or None,
                     )  # fmt: skip
                     out += [facts + target for facts in about]
     return out
