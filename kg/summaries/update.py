@@ -22,8 +22,8 @@ def update_tables(store, old: dict, changed: list) -> dict:
     """The tables of ``store`` after a patch build, from the previous build's (``old``, every table):
     the rows of the plans in the ``changed`` graphs looked up plan by plan; of the plan list, tree and
     lags, the rows of the plans a patch can have changed (those rewritten, those that appeared,
-    vanished or stopped being held, those whose parent link differs, those whose parent was
-    rewritten, and every plan only cited), looked up in batches; every other row kept."""
+    vanished or stopped being held, those whose parent differs, every plan only cited, and the
+    plans derived from any of these), looked up in batches; every other row kept."""
     import pandas as pd
     from rdflib import URIRef
 
@@ -35,21 +35,18 @@ def update_tables(store, old: dict, changed: list) -> dict:
             str(r["plan"]) for r in named_records(store, "held_plans_in_graph", graph=URIRef(str(iri)))[1]
         }
     held = {str(r["plan"]): bool(r["held"]) for r in named_records(store, "summary_plan_state")[1]}
-    parents = {
-        str(r["plan"]): (str(r["parent"]), str(r["method"]), float(r["score"]))
-        for r in named_records(store, "summary_derivations")[1]
-    }
+    parents = {str(r["plan"]): str(r["parent"]) for r in named_records(store, "summary_derivations")[1]}
     before = {str(p): bool(h) for p, h in zip(old["plans"]["plan"], old["plans"]["held"], strict=True)}
     tree = old["hierarchy"]
     parents_before = {
-        str(p): (str(a), str(m), float(s))
-        for p, a, m, s in zip(tree["plan"], tree["parent"], tree["method"], tree["score"], strict=True)
-        if not pd.isna(a)
+        str(p): str(a) for p, a in zip(tree["plan"], tree["parent"], strict=True) if not pd.isna(a)
     }
     touched = set(fresh)
     touched |= {p for p, h in held.items() if not h or before.get(p) != h}
     touched |= {p for p in set(parents) | set(parents_before) if parents.get(p) != parents_before.get(p)}
-    touched |= {p for p, (parent, _, _) in parents.items() if parent in fresh}
+    # a plan whose parent is looked up again: its row names the parent's title, and its link's
+    # method and score were found against that parent's description
+    touched |= {p for p, parent in parents.items() if parent in touched}
     touched &= set(held)
 
     def kept(df, *, full: bool = False):  # ``full``: the table names plans by their full IRIs
