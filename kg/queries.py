@@ -82,6 +82,6 @@ def load_query(name: str) -> str:
 
 @lru_cache(maxsize=256)
 def _text(path: Path, mtime_ns: int) -> str:
-    """A query file's text, read again only when the file changes (a trace asks for eight queries:
-    listing every file's header each time took half its 18 ms)."""
+    """A query file's text, read again only when the file changes (an API call may run several
+    named queries; none needs the other files' headers)."""
     return path.read_text(encoding="utf-8")

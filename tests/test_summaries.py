@@ -225,3 +225,20 @@ def test_summaries_follow_a_removed_parent_and_an_edited_plan_as_a_fresh_build(t
     assert not read_stamp(fresh)["incremental"]
     for name in TABLES:
         assert _rows(read_table(store, name)) == _rows(read_table(fresh, name)), name
+
+
+def test_a_patch_on_incomplete_summaries_computes_them_anew_and_says_so(tmp_path, caplog):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for f in SEEDS[:3]:
+        shutil.copy(f, plans)
+    store = tmp_path / "store"
+    build([plans], str(store))
+    (store / SUMMARY_DIR / "hierarchy.parquet").unlink()  # one table lost
+    shutil.copy(SEEDS[3], plans)
+    with caplog.at_level("WARNING", logger="kg.summaries"):
+        result = build([plans], str(store))
+    assert result.mode != "full" and not read_stamp(store)["incremental"]
+    assert "stale or incomplete (hierarchy)" in caplog.text
+    regions = set(read_table(store, "hierarchy").query("held == True")["region"])
+    assert regions == {"晋城市", "嘉峰镇", "聊城市", "淄博市"}

@@ -107,7 +107,7 @@ class Analyses:
         township; ``plan``: a region, 文号, title or IRI; ``role``: any, lead or participant. From
         the build's summaries where they are fresh (the same ranking, tests/test_summaries.py), else
         by the named query ``top_departments``."""
-        filters = self._filters(level, plan, role)
+        filters = self._filters(level, plan, role)  # the role checked either way
         if self.summaries_fresh():
             return self._summary_top_departments(level, plan, role, limit)
         res = self.named("top_departments", **filters)

@@ -1,5 +1,8 @@
-"""Summaries: the tables the explorer's pages show first, computed by SPARQL once per build and kept
-beside the graph in the store folder (``summaries/*.parquet`` and ``summaries/stamp.json``).
+"""Summaries: the tables the explorer's pages show first, computed once per build and kept beside
+the graph in the store folder (``summaries/*.parquet`` and ``summaries/stamp.json``): by a full
+build from the records and links it holds (``rows``, ``plan_rows``), by a patch build from the
+previous build's tables and the rows it looks up (``update``), else by SPARQL (``compute``); each
+way gives the named queries' answers (tests/test_summaries.py).
 
 The stamp ties the tables to one build (a digest of the store's build.json, which every build
 rewrites) and to the code that made them (:data:`SUMMARY_FORMAT`): tables whose stamp does not
@@ -27,10 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
 
 from kg.locations import BUILD_INFO
+
+log = logging.getLogger(__name__)
 
 # Standard library only at import (see read_stamp).
 
@@ -100,15 +106,15 @@ def write_summaries(
     changed: list | None = None,
     given=None,
 ) -> dict[str, int]:
-    """Compute the tables from ``store`` (the graph of the folder, opened) and write them with their
+    """Compute the tables of ``store`` (the graph of the folder, opened) and write them with their
     stamp into ``folder/summaries`` (replaced whole). Returns the rows of each table.
 
     ``previous`` (the store folder this one was patched from) and ``changed`` (the IRIs of the
-    document graphs the patch wrote): the per-plan tables (responsibilities, targets) are then the
-    previous build's rows of the plans still there and untouched, and those of the plans in the
-    changed graphs looked up plan by plan — when the previous summaries are fresh; else all anew.
-    ``given`` (:class:`kg.summaries.rows.RecordTables`, made from a build's records): the per-plan
-    tables are these instead of queried."""
+    document graphs the patch wrote): every table is the previous build's, updated by
+    :func:`kg.summaries.update.update_tables` — when the previous summaries are fresh and whole;
+    else (with a warning: minutes at national scale) all are computed anew by SPARQL.
+    ``given`` (:class:`kg.summaries.rows.RecordTables`, made from a build's records): the tables
+    made from them, only the department types queried."""
     from kg.summaries.compute import compute_tables
     from kg.summaries.update import update_tables
 
@@ -118,8 +124,14 @@ def write_summaries(
     stamp = out / STAMP
     stamp.unlink(missing_ok=True)  # stale while being rewritten
     old = None
-    if previous is not None and changed is not None and is_fresh(previous):
-        old = {name: read_table(previous, name) for name in TABLES}
+    if previous is not None and changed is not None:
+        old = {name: read_table(previous, name) for name in TABLES} if is_fresh(previous) else {}
+        if any(df is None for df in old.values()) or not old:
+            missing = sorted(n for n in TABLES if old.get(n) is None)
+            log.warning(
+                "the previous summaries are stale or incomplete (%s): computing them anew", ", ".join(missing)
+            )
+            old = None
     tables = compute_tables(store, given) if old is None else update_tables(store, old, changed)
     for name, df in tables.items():
         tmp = out / f"{name}.parquet.tmp-{os.getpid()}"

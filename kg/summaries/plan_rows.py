@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import date
 
 from kg.records import LEVELS
+from kg.summaries.tables import options, order_key
 
 
 def label_maps(links) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
@@ -95,13 +96,6 @@ def plan_descriptions(records, links) -> dict[str, dict]:
     return out
 
 
-def _values(found: set, labels: dict | None = None) -> list:
-    """An optional fact's values (through ``labels`` where it names a node), else one None."""
-    if labels is not None:
-        found = {x for v in found for x in labels.get(v, ())}
-    return sorted(found) or [None]
-
-
 def _date_value(text: str):
     """As the store gives eli:date_document back: a date where it is one (an xsd:date), else text."""
     from kg.rdf.document import is_date
@@ -118,13 +112,13 @@ def plan_rows(described: dict, labels: tuple) -> list[dict]:
     out = []
     for iri, e in described.items():
         for held in sorted(e["held"]):
-            for title in _values(e["titles"]):
-                for number in _values(e["numbers"]):
-                    for issuer in _values(e["issuers"], orgs):
-                        for day in _values(e["dates"]):
-                            for level in _values(e["levels"]):
-                                for region in _values(e["regions"], regions):
-                                    for file in _values(e["files"]):
+            for title in options(e["titles"]):
+                for number in options(e["numbers"]):
+                    for issuer in options(e["issuers"], orgs):
+                        for day in options(e["dates"]):
+                            for level in options(e["levels"]):
+                                for region in options(e["regions"], regions):
+                                    for file in options(e["files"]):
                                         out.append(
                                             {
                                                 "plan": shorten(iri),
@@ -139,14 +133,12 @@ def plan_rows(described: dict, labels: tuple) -> list[dict]:
                                                 "_iri": iri,
                                             }
                                         )
-    out.sort(key=lambda r: (not r["held"], *(_key(r[c]) for c in ("file", "doc_number", "title", "_iri"))))
+    out.sort(
+        key=lambda r: (not r["held"], *(order_key(r[c]) for c in ("file", "doc_number", "title", "_iri")))
+    )
     for r in out:
         del r["_iri"]
     return out
-
-
-def _key(value):
-    return (0, "") if value is None else (1, value)
 
 
 def hierarchy_query_rows(described: dict, links, labels: tuple) -> list[dict]:
@@ -166,13 +158,13 @@ def hierarchy_query_rows(described: dict, links, labels: tuple) -> list[dict]:
         derivations = []
         for parent, method, score in sorted(set(parents.get(iri, []))):
             p = described.get(parent)
-            for title in _values(p["titles"] if p else set()):
+            for title in options(p["titles"] if p else set()):
                 derivations.append((shorten(parent), title, method, score))
-        for title in _values(e["titles"]):
-            for number in _values(e["numbers"]):
-                for level in _values(e["levels"]):
-                    for region in _values(e["regions"], regions):
-                        for held in _values(e["held"]):
+        for title in options(e["titles"]):
+            for number in options(e["numbers"]):
+                for level in options(e["levels"]):
+                    for region in options(e["regions"], regions):
+                        for held in options(e["held"]):
                             for parent, parent_title, method, score in derivations or [(None,) * 4]:
                                 out.append(
                                     {
@@ -189,7 +181,7 @@ def hierarchy_query_rows(described: dict, links, labels: tuple) -> list[dict]:
                                         "score": score,
                                     }
                                 )
-    out.sort(key=lambda r: tuple(_key(r[c]) for c in ("rank", "region", "docNumber", "title", "plan")))
+    out.sort(key=lambda r: tuple(order_key(r[c]) for c in ("rank", "region", "docNumber", "title", "plan")))
     return out
 
 
@@ -217,12 +209,12 @@ def diffusion_rows(described: dict, links, labels: tuple) -> list[dict]:
             continue
         for level in sorted(e["levels"]):
             for held in sorted(e["held"]):
-                for day in _values(e["dates"]):
-                    for title in _values(e["titles"]):
-                        for number in _values(e["numbers"]):
-                            for parent in _values(parents.get(iri, set())):
-                                for region in _values(e["regions"], regions):
-                                    for province in _values(e["provinces"], regions):
+                for day in options(e["dates"]):
+                    for title in options(e["titles"]):
+                        for number in options(e["numbers"]):
+                            for parent in options(parents.get(iri, set())):
+                                for region in options(e["regions"], regions):
+                                    for province in options(e["provinces"], regions):
                                         out.append(
                                             {
                                                 "plan": iri,

@@ -1,8 +1,9 @@
-"""The rows of the two large summary tables read from the records and links a full build has in
-hand, instead of from the store it writes: the same rows as the named queries
-``summary_responsibility_rows`` and ``indicator_targets`` give on that store.
+"""The summary tables made from the records and links a full build has in hand, instead of from the
+store it writes (:func:`record_tables`): the per-plan rows here (the named queries
+``summary_responsibility_rows``, ``indicator_targets`` and ``matrix_cell``), the plan list, tree
+and lags in :mod:`kg.summaries.plan_rows`; each the rows its query gives on that store.
 
-At 10,000 plans those two queries take minutes (half a million rows each, every IRI looked up in
+At 10,000 plans the per-plan queries take minutes (half a million rows each, every IRI looked up in
 the store's string table), while the build already holds every fact they join: the actions and
 their assignments (records), the department types and action themes (links), the IRIs (kg.rdf,
 the one place that makes them). tests/test_summaries.py checks that both ways give the same tables.
@@ -27,14 +28,16 @@ from kg.summaries.tables import (
     TARGET_ORDER,
     count_responsibilities,
     frame,
+    options,
     sorted_cells,
 )
 
 
 @dataclass(frozen=True)
 class RecordTables:
-    """What a build hands the summaries: the per-plan tables (DataFrames) made from its records, each
-    as the summaries would have computed it by SPARQL (responsibilities counted, targets, cells)."""
+    """What a build hands the summaries: every table but the department types (DataFrames) made from
+    its records and links, each as the summaries would have computed it by SPARQL; the plan tree as
+    the ``hierarchy`` query's rows and the actions per plan, which the tree is made of."""
 
     responsibilities: object
     targets: object
@@ -90,12 +93,6 @@ def _plan_facts(records, reference) -> dict[str, dict]:
     return plans
 
 
-def _options(values) -> list:
-    """An optional property's values in order, else one unbound (None)."""
-    found = sorted(v for v in values if v is not None)
-    return found or [None]
-
-
 class _Corpus:
     """What the row makers look up, computed once: each plan's facts, each organisation's types and
     labels, each action's themes, region labels, and IRIs made and shortened once each."""
@@ -137,7 +134,7 @@ class _Corpus:
 
     def regions(self, p: dict) -> list:
         """A plan's region labels (through its regions' nodes), else one None."""
-        return _options(
+        return options(
             {x for r in p["regions"] for x in self.region_labels.get(str(self._region_iri(r)), ())}
         )
 
@@ -182,7 +179,7 @@ def cell_rows(corpus: _Corpus) -> list[tuple]:
         plan_ = s(plan)
         about = [
             (title, region, level)
-            for title in _options(p["titles"])
+            for title in options(p["titles"])
             for region in corpus.regions(p)
             for level in sorted(p["levels"])
         ]
@@ -199,7 +196,7 @@ def cell_rows(corpus: _Corpus) -> list[tuple]:
                     if asg.role in ROLE_CONCEPTS:
                         said[(asg.role, corpus.org(region_name, asg.department))].add(asg.source or None)
                 for (role, org), sources in said.items():
-                    names, sources = sorted(corpus.names.get(org, ())), _options(sources)
+                    names, sources = sorted(corpus.names.get(org, ())), options(sources)
                     for t in corpus.types.get(org, ()):
                         t_ = s(t)
                         for theme in themes:
@@ -235,7 +232,7 @@ def target_rows(corpus: _Corpus) -> list[tuple]:
         reference = True if p.get("reference") else None
         about = [
             (corpus.short(plan), title, region, rank, held, reference)
-            for title in _options(p["titles"])
+            for title in options(p["titles"])
             for region in corpus.regions(p)
             for rank in ranks
             for held in sorted(p["held"])

@@ -193,3 +193,17 @@ CELL_ORDER = ["type", "theme", "region", "plan", "ordinal", "roleLabel", "depart
 def sorted_cells(df):
     """A cell's rows together, each cell in matrix_cell.rq's order (unbound first, as SPARQL sorts)."""
     return df.sort_values(CELL_ORDER, na_position="first", kind="stable").reset_index(drop=True)
+
+
+def options(values, labels: dict | None = None) -> list:
+    """An optional property's values in order (through ``labels`` where each names a node with
+    labels), else one unbound (None): the rows a query's OPTIONAL gives."""
+    if labels is not None:
+        values = {x for v in values for x in labels.get(v, ())}
+    found = sorted(v for v in values if v is not None)
+    return found or [None]
+
+
+def order_key(value) -> tuple:
+    """A value as SPARQL's ORDER BY places it: unbound first."""
+    return (0, "") if value is None else (1, value)

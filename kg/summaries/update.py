@@ -13,6 +13,7 @@ from kg.summaries.tables import (
     count_responsibilities,
     frame,
     matrix_table,
+    order_key,
     sorted_cells,
     tree_rows,
 )
@@ -74,13 +75,17 @@ def update_tables(store, old: dict, changed: list) -> dict:
     batch = lambda query: _batched(store, query, sorted(touched))  # noqa: E731
     plans = _concat(kept(old["plans"]), frame(batch("summary_plan_rows"), PLAN_COLUMNS))
     tables["plans"] = _plan_list_order(plans)
-    # of the legal resources, only plans are in the tree and lags (the cited laws and programmes not)
-    plans_touched = sorted(touched & (set(tree["plan"].astype(str)) | fresh | (set(held) - set(before))))
-    diffusion = frame(_plain_batched(store, "summary_diffusion_rows", plans_touched), DIFFUSION_COLUMNS)
+    # of the legal resources, only plans are in the tree and lags (the cited laws and programmes not;
+    # a cited document the patch turned into a plan is one now)
+    plan_set = {str(r["plan"]) for r in named_records(store, "summary_plan_set")[1]}
+    plans_touched = sorted(touched & plan_set)
+    diffusion = frame(_batched(store, "summary_diffusion_rows", plans_touched, plain=True), DIFFUSION_COLUMNS)
     tables["diffusion"] = _concat(kept(old["diffusion"], full=True), diffusion)
     tree_query = _batched(store, "summary_tree_rows", plans_touched)
     rows = [_tree_query_row(r) for r in kept(tree).to_dict("records")] + tree_query
-    rows.sort(key=lambda r: tuple(_key(r.get(c)) for c in ("rank", "region", "docNumber", "title", "plan")))
+    rows.sort(
+        key=lambda r: tuple(order_key(r.get(c)) for c in ("rank", "region", "docNumber", "title", "plan"))
+    )
     actions = {str(p): int(n) for p, n in zip(kept(tree)["plan"], kept(tree)["actions"], strict=True)}
     actions |= {
         str(r["plan"]): int(r["actions"]) for r in _batched(store, "summary_action_counts", plans_touched)
@@ -93,19 +98,10 @@ def update_tables(store, old: dict, changed: list) -> dict:
 BATCH = 400  # plans bound per query: a few milliseconds per plan, where a whole-graph query takes seconds
 
 
-def _batched(store, query: str, plans: list[str]) -> list[dict]:
-    from rdflib import URIRef
-
-    from kg.store import expand
-
-    out = []
-    for k in range(0, len(plans), BATCH):
-        out += named_records(store, query, plan=[URIRef(expand(p)) for p in plans[k : k + BATCH]])[1]
-    return out
-
-
-def _plain_batched(store, query: str, plans: list[str]) -> list[dict]:
-    """:func:`_batched` as plain text (an IRI as itself, a literal as its lexical form)."""
+def _batched(store, query: str, plans: list[str], *, plain: bool = False) -> list[dict]:
+    """The named ``query``'s rows for ``plans`` (prefixed IRIs), :data:`BATCH` bound at a time; as
+    records (prefixed IRIs, Python values), or with ``plain`` as text (an IRI as itself, a literal
+    as its lexical form)."""
     from rdflib import URIRef
 
     from kg.queries import load_query
@@ -113,13 +109,11 @@ def _plain_batched(store, query: str, plans: list[str]) -> list[dict]:
 
     out = []
     for k in range(0, len(plans), BATCH):
-        terms = [URIRef(expand(p)) for p in plans[k : k + BATCH]]
-        out += store.query_raw(load_query(query), bindings={"plan": terms}).plain_rows()
+        answer = store.query_raw(
+            load_query(query), bindings={"plan": [URIRef(expand(p)) for p in plans[k : k + BATCH]]}
+        )
+        out += answer.plain_rows() if plain else answer.records()
     return out
-
-
-def _key(value):
-    return (0, "") if value is None else (1, value)
 
 
 def _plan_list_order(df):
@@ -132,7 +126,7 @@ def _plan_list_order(df):
     rows.sort(
         key=lambda r: (
             not r["held"],
-            *(_key(r[c]) for c in ("file", "doc_number", "title")),
+            *(order_key(r[c]) for c in ("file", "doc_number", "title")),
             expand(r["plan"]),
         )
     )
