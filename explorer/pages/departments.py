@@ -6,6 +6,7 @@ import altair as alt
 import streamlit as st
 
 from explorer import filters, helpers
+from explorer.actions import action_table
 
 helpers.page_header(
     "Departments · 部门",
@@ -106,19 +107,7 @@ elif chosen:
             f"{n_actions} actions in {acts['plan'].nunique()} plans; one row per department as written "
             "(a merged body such as 教育体育局 counts for both of its types)."
         )
-        out = acts.assign(role=[helpers.role_label(k, r) for r in acts["role"]])
-        out = out[["region", "title", "ordinal", "action_name", "department", "role", "source"]]
-        out = out.rename(
-            columns={
-                "region": "region · 地区",
-                "title": "plan · 文件",
-                "ordinal": "#",
-                "action_name": "action · 行动",
-                "department": "department as written · 原文部门",
-                "role": "role · 角色",
-                "source": "source sentence · 原文",
-            }
-        )
+        out = action_table(k, acts)
         st.dataframe(out, hide_index=True, width="stretch", key="dept_actions")
         helpers.download_table(out, "department-actions")
         with st.expander("Read the source sentences · 阅读原文", expanded=len(acts) <= 25):

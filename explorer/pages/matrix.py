@@ -6,6 +6,7 @@ import altair as alt
 import streamlit as st
 
 from explorer import analyses, filters, helpers
+from explorer.actions import action_table
 
 helpers.page_header(
     "Responsibility matrix · 职责矩阵",
@@ -140,19 +141,7 @@ st.caption(
     f"{dept_name[department]} × {theme_name[theme]}: {int(one['actions']):,} actions, "
     f"{int(one['led']):,} led ({float(one['share_led']):.0%}); one row per department as written."
 )
-out = acts.assign(role=[helpers.role_label(k, r) for r in acts["role"]])[
-    ["region", "title", "ordinal", "action_name", "department", "role", "source"]
-].rename(
-    columns={
-        "region": "region · 地区",
-        "title": "plan · 文件",
-        "ordinal": "#",
-        "action_name": "action · 行动",
-        "department": "department as written · 原文部门",
-        "role": "role · 角色",
-        "source": "source sentence · 原文",
-    }
-)
+out = action_table(k, acts)
 st.dataframe(out, hide_index=True, width="stretch", key="mx_actions")
 helpers.download_table(out, "matrix-cell-actions")
 
