@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from explorer import helpers
+from explorer import cascade, helpers
 
 FIRST_PAINT_PAUSE_S = 0.6
 
@@ -70,7 +70,7 @@ def cascade_chart(k) -> tuple[str, ...]:
     within: list[str] = []
     cols = st.columns(3)
     for depth, level in enumerate(sunburst.PATH[:3]):
-        options = helpers.regions_below(k, tuple(within))
+        options = cascade.regions_below(k, tuple(within))
         key = f"overview_{level}"
         picked = st.session_state.pop(f"{key}_clicked", None)  # set by a click on the chart, below
         if picked in options:
@@ -87,7 +87,7 @@ def cascade_chart(k) -> tuple[str, ...]:
         if choice is None:
             break
         within.append(choice)
-    rows = helpers.cascade_rows(k, tuple(within))
+    rows = cascade.cascade_rows(k, tuple(within))
     if not rows:
         st.info("No plans of a known region below this one.")
         return tuple(within)
@@ -181,7 +181,7 @@ with right:
 st.subheader("Plans · 文件列表")
 plans = helpers.plans_table(k).copy()
 if within:
-    in_region = helpers.plans_within(k, within)
+    in_region = cascade.plans_within(k, within)
     plans = plans[plans["plan"].isin(in_region)]
 only_held = st.toggle("Only plans whose text is held", value=False, key="overview_only_held")
 if only_held:
@@ -207,7 +207,7 @@ if within:
 if within:
     st.subheader(f"Plan tree of {within[-1]} · 文件层级")
     if st.toggle("Draw the plans of this region as a tree", value=False, key="overview_draw_tree"):
-        root = helpers.region_plan(k, within)
+        root = cascade.region_plan(k, within)
         if root is None:
             st.info(f"No plan of {within[-1]} itself: its plans are listed above.")
         else:
