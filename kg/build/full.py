@@ -22,6 +22,24 @@ from kg.store import MemoryStore, Store, open_store
 from kg.summaries.rows import record_tables
 
 
+def _give_back_memory() -> None:
+    """Drop the text-reuse comparison caches and hand the heap freed with them, the records and the
+    links back to the system: glibc keeps freed blocks otherwise (the trim alone gave back 0.5 GB of
+    2.2 GB at 3,000 plans), while the SHACL engine and the loader then take their own memory beside
+    them."""
+    import ctypes
+    import gc
+
+    from kg.link.reuse import clear_caches
+
+    clear_caches()
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the freed memory stays with the process
+        pass
+
+
 def _outline(documents: list) -> dict:
     """What the build's result says of the documents, so that their records can be freed first."""
     records = [r for _, r in documents]
@@ -84,6 +102,7 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         del reuse
         outline, owned = _outline(documents), owners(records)
         del records, documents
+        _give_back_memory()
         # Validation starts now, while the documents may still be loading; the links load after them.
         require_conformance(staged.validate(), owned=owned)
         plan.phase("validate")

@@ -65,7 +65,7 @@ class Staged:
 
         def run() -> None:
             try:
-                self.store.load_nquads_file(path)
+                self.store.load_nquads_file(path, own=True)
             except BaseException as e:  # re-raised by wait()
                 self._error = e
 

@@ -111,6 +111,12 @@ def _best_match(clause: str, parent: str) -> tuple[int | None, float]:
     return best, best_ratio
 
 
+def clear_caches() -> None:
+    """Drop the comparison caches (hundreds of MB after a corpus is linked) once linking is done."""
+    for cached in (_bigrams, _indexed, _matcher, _best_match):
+        cached.cache_clear()
+
+
 def text_reuse(
     child: str, parent: str, *, child_places: tuple[str, ...] = (), parent_places: tuple[str, ...] = ()
 ) -> Reuse:

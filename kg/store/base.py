@@ -72,8 +72,9 @@ class Store(ABC):
         """Add the quads of N-Quads bytes (bulk: for large loads)."""
         self.add_quads(data)
 
-    def load_nquads_file(self, path: str | os.PathLike) -> None:
-        """Add the quads of an N-Quads file."""
+    def load_nquads_file(self, path: str | os.PathLike, *, own: bool = False) -> None:
+        """Add the quads of an N-Quads file. ``own``: the file is a build's own serialization (engines
+        that can may then skip re-checking every IRI as they parse it)."""
         with open(path, "rb") as f:
             self.load_nquads(f.read())
 
@@ -196,6 +197,24 @@ class Store(ABC):
     def held_quads(self, data: bytes) -> tuple[int, int]:
         """(distinct quads in the N-Quads ``data``, how many of them the store holds)."""
         raise self._unsupported("counting given quads")
+
+    def match(
+        self, s: Term | None = None, p: Term | None = None, o: Term | None = None, graph: Term | None = None
+    ) -> list[tuple[Term, Term, Term]]:
+        """The (s, p, o) of the named graphs' quads that match the given terms (None: any), in
+        ``graph`` only if given: the lookups of a patch build's counts (see kg/build/counts.py)."""
+        return [
+            (qs, qp, qo)
+            for qs, qp, qo, qg in self.quads()
+            if (s is None or qs == s)
+            and (p is None or qp == p)
+            and (o is None or qo == o)
+            and (graph is None or qg == graph)
+        ]
+
+    def holds(self, s: Term | None = None, p: Term | None = None, o: Term | None = None) -> bool:
+        """Whether a named graph holds a quad matching the given terms (None: any)."""
+        return bool(self.match(s, p, o))
 
     def union_graph(self) -> Graph:
         """All named graphs merged into one rdflib Graph (for rdflib-based analyses)."""

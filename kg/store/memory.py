@@ -36,7 +36,7 @@ class MemoryStore(Store):
     def add_quads(self, data: bytes) -> None:
         _parse_into(self._ds, data)
 
-    def load_nquads_file(self, path) -> None:
+    def load_nquads_file(self, path, *, own: bool = False) -> None:
         self._ds.parse(str(path), format="nquads")
 
     def remove_quads(self, data: bytes) -> None:

@@ -75,9 +75,11 @@ class OxigraphStore(Store):
         if data:
             self._live().bulk_load(data, format=NQUADS)
 
-    def load_nquads_file(self, path: str | os.PathLike) -> None:
-        """Streamed by Oxigraph's bulk loader, which releases the GIL: another thread goes on meanwhile."""
-        self._live().bulk_load(path=str(path), format=NQUADS)
+    def load_nquads_file(self, path: str | os.PathLike, *, own: bool = False) -> None:
+        """Streamed by Oxigraph's bulk loader, which releases the GIL: another thread goes on meanwhile.
+        ``own``: lenient parsing (no IRI validation), about an eighth less CPU on a build's files,
+        which the SHACL engine parses strictly beside the loading."""
+        self._live().bulk_load(path=str(path), format=NQUADS, lenient=own)
 
     def add_quads(self, data: bytes) -> None:
         if data:
@@ -217,6 +219,36 @@ class OxigraphStore(Store):
         given = set(ox.parse(data, format=NQUADS)) if data else set()
         return len(given), sum(1 for q in given if q in store)
 
+    def match(self, s=None, p=None, o=None, graph=None) -> list:
+        """An index lookup (Oxigraph keeps the quads sorted six ways): microseconds a pattern."""
+        found = self._live().quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), _to_ox(graph))
+        return [
+            (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+            for q in found
+            if isinstance(q.graph_name, ox.NamedNode)
+        ]
+
+    def holds(self, s=None, p=None, o=None) -> bool:
+        found = self._live().quads_for_pattern(_to_ox(s), _to_ox(p), _to_ox(o), None)
+        return any(isinstance(q.graph_name, ox.NamedNode) for q in found)
+
     def close(self) -> None:
         # pyoxigraph has no explicit close: dropping the last reference releases the files.
         self._store = None
+
+
+def _to_ox(term):
+    """An rdflib term (or None) as a pyoxigraph term."""
+    from rdflib import BNode, Literal
+
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.NamedNode(str(term))
