@@ -189,6 +189,7 @@ def build_append(plan: BuildPlan) -> BuildResult:
         records_by_sha,
         links_added=(LINKS_GRAPH, added_nt, added),
         previous_triples=plan.previous.get("triples"),
+        previous_counts=plan.previous.get("counts"),
     )
     plan.phase("store")
     return BuildResult(

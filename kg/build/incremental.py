@@ -153,6 +153,7 @@ def build_scoped(plan: BuildPlan, scoped: Scoped, reuse: ReuseCache) -> BuildRes
         links_delta=(scoped.links_removed, scoped.links_added),
         reuse=reuse,
         previous_triples=plan.previous.get("triples"),
+        previous_counts=plan.previous.get("counts"),
     )
     plan.phase("store")
     return BuildResult(

@@ -12,12 +12,13 @@ from pathlib import Path
 from rdflib import URIRef
 
 from kg.build.cache import RecordCache
+from kg.build.counts import counts_among, nodes_of, patched_counts, with_parts
 from kg.build.links_mirror import LINKS_DIR, append_links_mirror, patch_links_mirror, sync_links
 from kg.build.reuse_cache import ReuseCache
 from kg.build.summary import store_counts
 from kg.errors import KGError
 from kg.locations import BUILD_INFO, is_store_folder
-from kg.store import open_store
+from kg.store import open_store, scratch_store
 from kg.summaries import write_summaries
 
 
@@ -122,6 +123,7 @@ def patch_folder_store(
     links_delta: tuple[bytes, bytes] | None = None,
     reuse: ReuseCache | None = None,
     previous_triples: int | None = None,
+    previous_counts: dict | None = None,
 ) -> int:
     """Incremental write: snapshot the store (an Oxigraph backup: hard links, no copy), drop the
     graphs in ``remove``, replace the graphs in ``graphs`` (IRI -> N-Quads), and swap the snapshot
@@ -135,16 +137,22 @@ def patch_folder_store(
     links were computed through (the previous store's is carried over; a corpus re-linked whole
     keeps only the entries it used). ``previous_triples``: the previous build's number of triples,
     for a patch that only removes and adds known quads to count from (a scan of the whole store
-    takes seconds at 10,000 plans); counting is left to the new store otherwise."""
+    takes seconds at 10,000 plans); counting is left to the new store otherwise. ``previous_counts``:
+    that build's headline counts, patched the same way (``kg.build.counts``)."""
     tmp = prepare(target)
     counting = previous_triples is not None and links is None
-    triples = None
+    triples = summary = None
     try:
         with open_store(target) as source:
             source.backup(tmp)
         with open_store(tmp) as store:
             replaced = sorted({str(g) for g in [*remove, *graphs]})
             before = sum(store.graph_quad_count(g) for g in replaced) if counting else 0
+            nodes = None
+            if counting and previous_counts:
+                changing = [*graphs.values(), links_added[2] if links_added else b"", *(links_delta or ())]
+                nodes = _touched(store, replaced, changing)
+                counted = counts_among(store, nodes)
             store.remove_graphs([*remove, *graphs])
             store.load_nquads(b"".join(graphs.values()))
             after = sum(store.graph_quad_count(str(g)) for g in graphs) if counting else 0
@@ -170,6 +178,9 @@ def patch_folder_store(
                 patch_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, gone, added)
             if counting:
                 triples = previous_triples - before + after
+            if nodes is not None:
+                counts = patched_counts(previous_counts, counted, counts_among(store, nodes), triples)
+                summary = None if counts is None else (triples, counts)
             store.flush()
         # the stores are closed (their last references dropped): the files are released before the swap
         reuse_cache = (reuse or ReuseCache(target), links is None)
@@ -179,9 +190,23 @@ def patch_folder_store(
             info,
             records_by_sha,
             target,
+            summary=summary,
             changed=[*remove, *graphs],
             reuse_cache=reuse_cache,
             triples=triples,
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _touched(store, graphs: list[str], added: list[bytes]) -> set:
+    """The nodes a patch touches (see ``kg.build.counts``): those of the quads of ``graphs`` (to be
+    replaced or dropped) and of the N-Quads ``added`` (to be added or removed), with their parts."""
+    nodes = set()
+    for g in graphs:
+        nodes |= nodes_of(store.match(graph=URIRef(g)))
+    scratch = scratch_store()
+    scratch.load_nquads(b"".join(added))
+    nodes |= nodes_of(scratch.match())
+    scratch.close()
+    return with_parts(store, nodes)

@@ -81,7 +81,7 @@ def update_tables(store, old: dict, changed: list) -> dict:
     plans_touched = sorted(touched & plan_set)
     diffusion = frame(_batched(store, "summary_diffusion_rows", plans_touched, plain=True), DIFFUSION_COLUMNS)
     tables["diffusion"] = _concat(kept(old["diffusion"], full=True), diffusion)
-    tree_query = _batched(store, "summary_tree_rows", plans_touched)
+    tree_query = tree_rows_of(store, plans_touched)
     rows = [_tree_query_row(r) for r in kept(tree).to_dict("records")] + tree_query
     rows.sort(
         key=lambda r: tuple(order_key(r.get(c)) for c in ("rank", "region", "docNumber", "title", "plan"))
@@ -93,6 +93,20 @@ def update_tables(store, old: dict, changed: list) -> dict:
     tables["hierarchy"] = frame(tree_rows(rows, actions, tables["targets"]), HIERARCHY_COLUMNS)
     tables["matrix"] = matrix_table(tables["responsibilities"])
     return {name: _typed(tables[name].reset_index(drop=True), old.get(name)) for name in BUILDERS}
+
+
+def tree_rows_of(store, plans: list[str]) -> list[dict]:
+    """summary_tree_rows joined with summary_tree_parents as the OPTIONAL of the hierarchy query
+    joins them: each row once per parent (in the parents' order), or once without one."""
+    parents: dict[str, list[dict]] = {}
+    for r in _batched(store, "summary_tree_parents", plans):
+        parents.setdefault(str(r["plan"]), []).append(r)
+    none = dict.fromkeys(("parent", "parentTitle", "method", "score"))
+    return [
+        {**row, **{k: p[k] for k in none}}
+        for row in _batched(store, "summary_tree_rows", plans)
+        for p in parents.get(str(row["plan"]), [none])
+    ]
 
 
 BATCH = 400  # plans bound per query: a few milliseconds per plan, where a whole-graph query takes seconds
@@ -167,17 +181,38 @@ def _typed(df, like):
 
 def _concat(kept, added):
     """The previous build's rows kept (text columns as categories, as the tables are read) and the
-    rows looked up now, in one table: each text column a category of both parts' values (not
-    converted to text and back: a million rows)."""
+    rows looked up now, in one table: each text column a category of both parts' values, sorted as
+    a fresh table's, made from the parts' codes (not converted to text and back, nor compared by
+    pandas' concatenation, which hashes every category: half a second for a million rows)."""
+    import numpy as np
     import pandas as pd
 
     added = added.astype(
         {c: t for c, t in kept.dtypes.items() if c in added.columns and str(t) != "category"}
     )
+    if set(added.columns) - set(kept.columns):
+        raise ValueError(
+            f"rows with columns the table lacks: {sorted(set(added.columns) - set(kept.columns))}"
+        )
+    plain = [c for c in kept.columns if str(kept[c].dtype) != "category"]
+    rest = pd.concat([kept[plain], added[[c for c in plain if c in added.columns]]], ignore_index=True)
+    columns = {}
     for col in kept.columns:
-        if str(kept[col].dtype) == "category":
-            values = added[col].dropna().unique() if col in added.columns else []
-            categories = kept[col].cat.categories.union(pd.Index(values, dtype=object).astype(str))
-            kept = kept.assign(**{col: kept[col].cat.set_categories(categories)})
-            added = added.assign(**{col: pd.Categorical(added[col], categories=categories)})
-    return pd.concat([kept, added], ignore_index=True)
+        if col in plain:
+            columns[col] = rest[col]
+            continue
+        old = kept[col].cat
+        values = added[col].astype(object) if col in added.columns else pd.Series([None] * len(added))
+        values = values.where(values.notna(), None)
+        new = pd.Index([v for v in pd.unique(values.to_numpy()) if v is not None], dtype=object).astype(str)
+        categories = old.categories.union(new)
+        moved = np.append(categories.get_indexer(old.categories), -1)  # an old code's new code; -1 stays
+        codes = np.concatenate(
+            [
+                moved[old.codes.to_numpy()],
+                categories.get_indexer(values.astype(str).where(values.notna(), None)),
+            ]
+        )
+        dtype = pd.CategoricalDtype(categories, ordered=old.ordered)
+        columns[col] = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+    return pd.DataFrame(columns, columns=list(kept.columns))
