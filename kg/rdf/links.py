@@ -147,12 +147,11 @@ def links_nt(links: Links) -> list[NTTriple]:
         parent = action(al.parent_plan, al.parent_ordinal)
         add((a, hc.implements, parent))
         q = derivation(a, a[:-1] + "/implementation>", hc.Implementation, parent, al.method, al.score)
+        # The passages added and dropped are not stored: they follow from the two actions' texts
+        # (kg.api.analyses.text_reuse recomputes them, ~5 ms a pair), and held they would add ~9 %
+        # to the quads.
         if al.reuse is not None:
             add((q, hc.textReuse, codec.score(al.reuse)))
-        for passage in al.added:
-            add((q, hc.addedPassage, lit(passage)))
-        for passage in al.dropped:
-            add((q, hc.droppedPassage, lit(passage)))
 
     # department types and organisations
     for t in links.department_types:
