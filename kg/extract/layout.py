@@ -53,12 +53,15 @@ _NAV_WORDS = (
     "公告",
 )
 _CHROME = re.compile(
-    r"(?=[字【打关分扫在手主承协ICP网公版技联设加返上下相附无长保我浏访阅点\[])(?:"  # its first characters, for speed
+    r"(?=[字【打关分扫在手主承协ICP网公版技联设加返上下相附无长保我浏访阅点发转您如页请\[])(?:"  # its first characters, for speed
     r"字体\s*[:：]?\s*[【\[(（]?\s*大\s*中\s*小|【\s*大\s*中\s*小\s*】|打印本页|打印此页|关闭窗口|关闭本页|"
     r"【\s*打印\s*】|【\s*关闭\s*】|分享到|扫一扫|在手机打开|手机扫码|主办单位|承办单位|协办单位|ICP备|"
     r"网站标识码|公网安备|版权所有|Copyright|技术支持|网站地图|联系我们|设为首页|加入收藏|返回顶部|"
     r"上一篇|下一篇|相关链接|相关文章|附件下载|无障碍|长者模式|保护视力色|我要纠错|浏览次数|访问次数|"
-    r"阅读次数|点击数|【\s*收藏\s*】|\[\s*打印\s*\]|\[\s*关闭\s*\])",
+    r"阅读次数|点击数|【\s*收藏\s*】|\[\s*打印\s*\]|\[\s*关闭\s*\]|"
+    # a repost's byline and counters (发布于: 雪球 转发:0 回复:0), a page the site has withdrawn
+    r"发布于\s*[:：]|转发\s*[:：]\s*\d|回复\s*[:：]\s*\d|"
+    r"您访问的页面|页面已撤稿|页面不存在|页面已删除|如您是在地址栏|请访问)",
     re.I,
 )
 _MASTHEAD = re.compile(
@@ -262,6 +265,12 @@ def strip_page(lines: list[str]) -> Page:
             continue
         if head and (journal := _JOURNAL_HEADER.match(line)):
             fields += [("issuer", journal.group("issuer")), ("title", journal.group("title"))]
+            out[i], removed = "", removed + 1
+            continue
+        if head and (file_name := _FILE_NAME.match(line)):
+            # a sales page's file name is often the only heading the page keeps of the document
+            if not any(label == "title" for label, _ in fields):
+                fields.append(("title", file_name.group("name").strip()))
             out[i], removed = "", removed + 1
             continue
         if head and (tab := _TAB_SUFFIX.search(line)) and tab.start() >= 6:

@@ -232,6 +232,17 @@ def _title_township(title: str) -> str | None:
     return "township" if _TOWNSHIP.search(_NOT_TOWNSHIP.sub("，", title)) else None
 
 
+# How a plan names its own place when it does not write it (结合我县实际, 全面推进我镇…).
+_SELF = re.compile(r"(?:我|本)(省|市|区|县|旗|镇|乡|街道)(?![场域级长])")
+_SELF_LEVEL = {"省": "province", "市": "city", "区": "county", "县": "county", "旗": "county"}
+_SELF_WITHIN = 3000
+
+
+def _self_level(opening: str) -> str | None:
+    found = Counter(_SELF_LEVEL.get(m.group(1), "township") for m in _SELF.finditer(opening))
+    return found.most_common(1)[0][0] if found else None
+
+
 def _purpose_region(opening: str, text: str) -> str | None:
     """The place of the plan's own purpose, outside any cited title (…，推进健康桐乡行动，根据《…》)."""
     for m in _PURPOSE.finditer(opening):
@@ -367,6 +378,8 @@ def extract_meta(
         prov["level"] = "inferred" if prov.get("region") == "inferred" else (prov.get("region") or "inferred")
     elif region is None and (level := _title_township(plan_title or title or "")):
         prov["level"] = "title"  # 关于XX镇开展…的方案: a township's, its name not written
+    elif region is None and (level := _self_level(text[:_SELF_WITHIN])):
+        prov["level"] = "body"  # 结合我区实际: the plan names its own place as 我区 / 本镇 only
     province = (
         None if level == "national" else (region_province(region, text) or province_mentions(text, region))
     )

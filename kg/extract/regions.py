@@ -31,9 +31,10 @@ _SUFFIXES = (
     "乡",
 )
 _PLACE_END = re.compile("|".join(_SUFFIXES))
-_NOT_A_PLACE = re.compile(r"委|办|厅|局|府|会|部|中共|党|组|健康|\s")
+_NOT_A_PLACE = re.compile(r"委|办|厅|局|府|会|部|中共|党|组|健康|城乡|\s")
 # Names with a place's suffix that are titles, not places: 国家卫生城市, 全国文明城市, 健康城市.
-_NOT_A_PLACE_NAME = re.compile(r"^(?:国家|全国|中国)|城市$|卫生|文明|健康")
+# So are a campaign's words (创建省健康区, 镇创建市级卫生先进乡镇: 创建 a 省级 title, not a place).
+_NOT_A_PLACE_NAME = re.compile(r"^(?:国家|全国|中国)|城市$|卫生|文明|健康|城乡|创建|建设|争创|打造|巩固|推进")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|健康中国行动推进委员会|中华人民共和国)")
 
 

@@ -89,6 +89,12 @@ META_LABELS = {
     "发布机关": "issuer",
     "效力状态": None,
     "发布": None,
+    "责任部门": None,
+    "公开时限": None,
+    "是否有效": None,
+    "施行日期": None,
+    "效力级别": None,
+    "公布日期": "date_published",
 }
 LABEL_ALT = "|".join(sorted(META_LABELS, key=len, reverse=True))
 # A label with its colon (or a table bar): 文号：… / 文 号: … / | 发文机关 | …
@@ -119,7 +125,8 @@ def meta_pairs(line: str) -> list[tuple[str, str]] | None:
     """The label/value pairs of a metadata line, or None when the line is not one."""
     line = _BULLET.sub("", line)
     matches = list(META_PAIR.finditer(line))
-    if not matches:
+    if not matches or (matches[0].start() and line[: matches[0].start()].strip(" |｜【】[]")):
+        # labels and values apart by spaces only, the last label perhaps empty (… 关 键 字)
         matches = list(META_PAIR_SPACED.finditer(line))
         if not matches or matches[0].start() != 0 or "。" in line or len(line) > 120:
             return None

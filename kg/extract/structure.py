@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from kg.text import CN_NUM, HEADING_RE, ITEM_RE, Paragraph, cn_number, is_heading_line
 
 _TASK_HEADING = re.compile(
-    r"任务|主要行动|重大行动|专项行动|行动内容|重点工作|主要内容|工作内容|具体措施|工作措施|主要措施|重点措施|"
+    r"任务|主要行动|重大行动|专项行动|行动内容|重点工作|主要工作|主要内容|工作内容|具体措施|工作措施|主要措施|重点措施|"
     r"重点领域|重大工程|工作重点|实施路径|推进措施|工作安排|总体安排|行动$"
 )
 _SAFEGUARD_HEADING = re.compile(
@@ -26,6 +26,7 @@ _NAME_END = re.compile(r"[。.．:：;；!！]")
 _PART_HEADING = re.compile(rf"^\s*第[{CN_NUM}]{{1,3}}(?:部分|章|篇)\s*(.*)$")
 _PAREN_ARABIC = re.compile(r"^\s*[(（]\s*(\d{1,2})\s*[)）]\s*")
 _MAX_NAME = 40
+_SHORT_HEADING = 24
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,12 @@ def action_name(rest: str) -> str:
     """The action's name: its heading up to the first stop, or to 行动 where the body runs on."""
     rest = rest.strip(" *")
     m = _NAME_END.search(rest)
-    name = rest[: m.start()] if m and m.start() <= 60 else rest[:60].split("，")[0].split(",")[0]
+    if m is None and len(rest) <= _SHORT_HEADING:
+        name = rest  # a heading line of its own, clauses and all (加强宣传引导,营造氛围)
+    elif m and m.start() <= 60:
+        name = rest[: m.start()]
+    else:
+        name = rest[:60].split("，")[0].split(",")[0]
     if len(name) > 25 and (k := name.find("行动", 3)) != -1 and k + 2 < len(name):
         name = name[: k + 2]  # a heading glued to its body (line breaks lost): …行动倡导每个人…
     return name.strip(" *")
