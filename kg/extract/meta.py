@@ -47,6 +47,10 @@ _TITLE_END = re.compile(
     r"|根据|按照|各[\u4e00-\u9fff（）()、，,]{1,60}[:：]|一、|[(（]一[)）]|" + ADDRESSEE_START + ")"
 )
 _HEADER_LINES = 12
+# The national plan by its own title (健康中国行动（2019—2030年）), reposted without its issuer.
+_NATIONAL_TITLE = re.compile(r"^(?:健康中国行动\s*(?:[(（]\s*20\d\d|$)|国务院)")
+# A repost's byline before the title (棕鹿养生:健康中国行动…): no word of a title in it.
+_BYLINE = re.compile(r"^([^:：，。]{2,10})[:：]\s*(?=\S{6})")
 
 
 _CONTENTS_LINES = 40
@@ -141,6 +145,9 @@ def _heading_fields(header: list[str]) -> dict:
             continue
         if re.match(r"^[(（][^)）]*[)）]$", line) and not re.search(r"\d{4}", line):
             continue  # (此件公开发布), （征求意见稿）
+        if (by := _BYLINE.match(line)) and not _TITLE_WORDS.search(by.group(1)):
+            if _TITLE_WORDS.search(line[by.end() :]):
+                line = line[by.end() :]
         _add_title_part(out["title"], line)
     while len(out["title"]) > 1 and len(out["title"][0]) <= 8 and not _TITLE_WORDS.search(out["title"][0]):
         out["title"].pop(0)
@@ -294,7 +301,7 @@ def extract_meta(
             (notice.title, "metadata"),
             (plan_heading or notice.plan_title, "heading"),
         )
-        plan_title = plan_heading or notice.plan_title
+        plan_title = plan_heading or notice.plan_title or None
     else:
         # A heading with no word of a title (a section's, on a page that starts mid-document) gives way
         # to the title the site or the running header names.
@@ -354,7 +361,11 @@ def extract_meta(
     region = issuer_region(issuer) if issuer else None
     if region:
         prov["region"] = prov["issuer"]
-    national = is_national(doc_number) or region == "中国"  # issuer_region knows the national issuers
+    national = (
+        is_national(doc_number)
+        or region == "中国"  # issuer_region knows the national issuers
+        or (region is None and bool(_NATIONAL_TITLE.match(title or plan_title or "")))
+    )
     if region is None and national:
         region, prov["region"] = "中国", prov.get("issuer") or prov.get("doc_number", "heading")
     if region is None:

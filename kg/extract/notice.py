@@ -37,6 +37,8 @@ _SIGNATURE = re.compile(
 _PUBLIC_NOTE = re.compile(r"[\s　]*[(（]\s*此件[^)）]{0,12}[)）]")
 _STOP = re.compile(r"[。!！]|\.(?=\s*[\u4e00-\u9fff(（])")
 _TITLE_IN = re.compile(r"《([^《》]{2,100})》")
+# What stands between the plan's 《title》 and 印发给你们: a short remark, a 文号, a comma, 现 / 已.
+_SENDS_GAP = re.compile(r"(?:[(（][^)）]{0,40}[)）]|[^。；;要求]){0,16}")
 _HEAD_CHARS = 6000  # a notice ends well within a document's first few thousand characters
 _TITLE_WITHIN = 800  # and its title is among the document's first lines
 
@@ -134,10 +136,13 @@ def _strip_doc_numbers(text: str) -> str:
 
 
 def _plan_title(between: str, what: str) -> str:
-    """The plan the notice sends: the 《title》 just before 印发给你们, else the title's own words."""
-    titles = _TITLE_IN.findall(between)
-    if titles:
-        return re.sub(r"\s", "", titles[-1])
+    """The plan the notice sends: the 《title》 just before 印发给你们, else the title's own words.
+
+    A 《title》 further back, across a sentence of its own (…《关于…》要求，制定了行动方案，现印发给你们),
+    is a document the notice cites."""
+    titles = list(_TITLE_IN.finditer(between))
+    if titles and _SENDS_GAP.fullmatch(re.sub(r"\s", "", between[titles[-1].end() :])):
+        return re.sub(r"\s", "", titles[-1].group(1))
     return re.sub(r"[\s《》]", "", what)
 
 

@@ -103,6 +103,11 @@ META_PAIR = re.compile(rf"(?:^|(?<=[\s|｜】\]]))({_LABEL_SPACED})\s*(?:[:：]|
 # Label and value separated by spaces only (索引号 000014349/2021 主题分类 卫生、体育, or the labels
 # letter-spaced: 索 引 号 … 文  号 …): a line that starts so.
 META_PAIR_SPACED = re.compile(rf"(?:^|(?<=\s))({_LABEL_SPACED})(?:\s+|$)")
+# A law database's labels glued to their values, a line each (发文字号国卫办宣传函〔2018〕907号): only
+# labels no sentence starts with.
+_FUSED = re.compile(
+    r"^(发文机关|发文日期|发文字号|成文日期|施行日期|效力级别|时效性|公布日期)(?=[^\s:：|｜])"
+)
 _BULLET = re.compile(r"^\s*[•·●▪◆■◇○*\-]\s*")
 META_LABEL_ALONE = re.compile(rf"^\s*[|｜]?\s*({_LABEL_SPACED})\s*[:：]?\s*[|｜]?\s*$")
 
@@ -124,6 +129,8 @@ def label_key(label: str) -> str:
 def meta_pairs(line: str) -> list[tuple[str, str]] | None:
     """The label/value pairs of a metadata line, or None when the line is not one."""
     line = _BULLET.sub("", line)
+    if (fused := _FUSED.match(line)) and "。" not in line and len(line) <= 80:
+        return [(fused.group(1), line[fused.end() :].strip())]
     matches = list(META_PAIR.finditer(line))
     if not matches or (matches[0].start() and line[: matches[0].start()].strip(" |｜【】[]")):
         # labels and values apart by spaces only, the last label perhaps empty (… 关 键 字)
