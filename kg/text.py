@@ -238,7 +238,14 @@ class Paragraph:
 def is_heading_line(line: str) -> bool:
     """A short top-level heading such as 二、主要任务 (closed even without punctuation)."""
     m = HEADING_RE.match(line)
-    return bool(m) and len(line.strip()) <= 30 and not re.search(r"[。.,，;；:：]", m.group(2))
+    if not m or len(line.strip()) > 30:
+        return False
+    title = m.group(2).strip()
+    return not re.search(r"[。.,，;；:：]", title) or bool(_PAIRED_HEADING.fullmatch(title))
+
+
+# A work plan's heading in two parallel clauses (一、普及健康知识，提升健康素养): no digit, no stop.
+_PAIRED_HEADING = re.compile(r"[\u4e00-\u9fff“”]{3,14}[,，][\u4e00-\u9fff“”]{3,14}")
 
 
 _ITEM_HEADING_MAX = 30

@@ -51,7 +51,8 @@ _ORG_SUFFIX = re.compile(
     r"(局|委|办|会|部|院|社|台|段|团|联|室|厅|处|所|站|中心|集团|公司|政府|分局|委员会|管委会|银行|协会|大学|学校|医院|监狱|支队|大队|总队|队|单位|部门)$"
 )
 _ORG_PREFIX = re.compile(r"^(市|县|区|镇|乡|省|州|盟|旗|团|共青团|国家|中国|各|有关|相关)")
-_TRAILING = re.compile(r"(?:等部门|等单位|等机构|等)$")
+# 等, 等有关部门, and a role word the page cut short (…新华社安徽分社等有关部门参).
+_TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:(?:部门|单位|机构)(?:参|配|协)?)?$")
 
 
 def _label_role(label: str) -> str | None:
@@ -97,6 +98,12 @@ def parse_group(text: str) -> tuple[tuple[str, str], ...]:
         label_role, pos = _label_role(m.group(1)), m.end()
     segments.append((body[pos:], label_role))
 
+    if body[:1] in "(（〔[【" and body[-1:] not in ")）〕]】、，,;；。":
+        # a group the page cuts off (…区教育和体育局、区人): its last name is cut too, unless it
+        # ends as a body's name does
+        head, sep, last = segments[-1][0].rpartition("、")
+        if sep and not _ORG_SUFFIX.search(last.strip()):
+            segments[-1] = (head, segments[-1][1])
     pairs: list[tuple[str, str]] = []
     for segment, seg_role in segments:
         pending: list[str] = []
