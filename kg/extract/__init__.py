@@ -21,7 +21,7 @@ from kg.extract.meta import extract_meta
 from kg.extract.notice import split_notice
 from kg.extract.restore import restore_lines
 from kg.extract.script import simplified, without_pinyin
-from kg.extract.structure import action_blocks, normalize_action_name, split_sections
+from kg.extract.structure import action_blocks, goal_blocks, normalize_action_name, split_sections
 from kg.extract.tables import TableRow, find_tables
 from kg.extract.targets import RawTarget, paragraph_targets
 from kg.records import Action, Indicator, PlanMeta, PlanRecord, Target, normalize_title
@@ -106,6 +106,9 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
         pending += [("target_sentence", block.ordinal, t) for t in dated]
         pending += [("action_text", block.ordinal, t) for t in in_body]
 
+    for goal in goal_blocks(sections):
+        dated, _ = paragraph_targets(goal.text, goals=True)
+        pending += [("target_sentence", None, t) for t in dated]
     for s in sections:
         if s.kind == "overall":
             dated, _ = paragraph_targets(
@@ -138,7 +141,7 @@ def _complete(blocks: list, paras: list) -> list:
         if (
             not last.text.rstrip().endswith(_TERMINAL)
             and not last.name.endswith("行动")
-            and len(last.name) < 12
+            and (len(last.name) < 12 or re.search(r"[,，]", last.name))  # a sentence cut mid-way
         ):
             return blocks[:-1]
     return blocks

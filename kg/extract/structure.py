@@ -235,6 +235,19 @@ def _task_actions(paras: tuple[Paragraph, ...]) -> list[ActionBlock]:
     return level1
 
 
+_FIGURE = re.compile(r"\d\s*[%‰]")
+
+
+def _is_goal(s: Section, b: ActionBlock) -> bool:
+    """二、工作目标任务: an item that states a figure is a goal (健康素养水平提高20%), not a task."""
+    return "目标" in s.title and bool(_FIGURE.search(b.name))
+
+
+def goal_blocks(sections: list[Section]) -> list[ActionBlock]:
+    """The goals a task section lists among its items (its targets are the plan's, not an action's)."""
+    return [b for s in sections if s.kind == "tasks" for b in _task_actions(s.paragraphs) if _is_goal(s, b)]
+
+
 _WORK_POINTS = re.compile(r"要点|任务清单|重点工作|工作任务|任务分工")
 
 
@@ -268,7 +281,7 @@ def _action_blocks(
     found: list[ActionBlock] = []
     for s in sections:
         if s.kind == "tasks":
-            found.extend(_task_actions(s.paragraphs))
+            found.extend(b for b in _task_actions(s.paragraphs) if not _is_goal(s, b))
     if found:
         return found
     top = [

@@ -19,7 +19,7 @@ from kg.text import sentences, split_top_level
 
 NUM = r"\d+(?:\.\d+)?"
 UNIT = r"(?:%|‰|1/10万|/10万|/万|/千|个百分点|百分点|岁|人|小时|时|项|天|分钟|次|张|个)"
-SUFFIX = r"(?:及以上|以上|及以下|以下|左右)"
+SUFFIX = r"(?:及以上|以上|及以下|以下|以内|左右)"
 VALUE = rf"{NUM}{UNIT}?{SUFFIX}?"
 VALUE_RE = re.compile(rf"({NUM})({UNIT})?({SUFFIX})?")
 _VALUE_LIST = rf"{VALUE}(?:(?:和|、|及|与|,|，){VALUE})*"
@@ -36,7 +36,7 @@ _NUMERIC_PREDICATE = re.compile(
     rf"(?<!\d)(?P<values>{_VALUE_LIST})$"
 )
 _RELATIVE_PREDICATE = re.compile(
-    rf"(?P<adv>分别|均)?在(?P<rel>(?:\d{{4}}年|现有)(?:(?:和|、)\d{{4}}年)?)(?:的)?基础上"
+    rf"(?P<adv>分别|均)?在(?P<rel>(?:\d{{4}}年|现有|原有?)(?:(?:和|、)\d{{4}}年)?)(?:的)?基础上"
     rf"(?P<verb>提高|增加|增长|提升|降低|下降|减少)(?P<values>{_VALUE_LIST})$"
 )
 _QUAL_HEAD = (
@@ -54,7 +54,10 @@ _YEARS = re.compile(
     r"^(?:行动目标[:：])?\s*(?:到|至|在|截至)(?P<years>\d{4}年?(?:(?:和|、|及|与|至)\d{4}年?)*)(?:底|末)?(?:前|时)?[,，]?"
 )
 _UNDATED_DEADLINE = re.compile(r"^(?P<year>\d{4})年(?:底|末)?前")
-_LEADING_NOISE = re.compile(r"^(?:并|且|其中|同时|确保|保证|切实保证|保障|力争|使|努力使)")
+_LEADING_NOISE = re.compile(
+    r"^(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d))?\s*"  # an item's number
+    r"(?:并|且|其中|同时|确保|保证|切实保证|保障|力争|使|努力使)?"
+)
 _NO_NAME = re.compile(r"^[\W\d_]*$")
 # A clause (text between commas) that states a target is short; the seeds' longest is 77 characters.
 # Longer "clauses" (a page without commas) are not parsed: the predicate patterns are anchored at
@@ -79,7 +82,9 @@ class RawTarget:
 
 def comparator_of(verb: str | None, suffix: str | None) -> str:
     if suffix:
-        return {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "左右": "approx"}[suffix]
+        return {"及以上": ">=", "以上": ">=", "及以下": "<=", "以下": "<=", "以内": "<=", "左右": "approx"}[
+            suffix
+        ]
     if not verb:
         return "="
     if verb in ("不低于", "不少于"):
@@ -311,13 +316,14 @@ def _body_targets(sentence: str) -> tuple[RawTarget, ...]:
 
 
 def paragraph_targets(
-    text: str, *, numeric_only: bool = False, with_body: bool = True
+    text: str, *, numeric_only: bool = False, with_body: bool = True, goals: bool = False
 ) -> tuple[list[RawTarget], list[RawTarget]]:
-    """(sentence targets, body targets) of a block of text."""
+    """(sentence targets, body targets) of a block of text; with `goals`, every paragraph is read as
+    a 行动目标 paragraph (its undated statements are targets)."""
     dated: list[RawTarget] = []
     body: list[RawTarget] = []
     for para in text.split("\n"):
-        in_goal_paragraph = para.startswith("行动目标")
+        in_goal_paragraph = goals or para.startswith("行动目标")
         for s in sentences(para):
             if _YEARS.match(s):
                 dated.extend(dated_sentence_targets(s, numeric_only=numeric_only))
