@@ -106,6 +106,16 @@ def extract_text(text: str, file: str, *, sha256: str = "", encoding: str = "utf
         pending += [("target_sentence", block.ordinal, t) for t in dated]
         pending += [("action_text", block.ordinal, t) for t in in_body]
 
+    # A plan without a 总体目标 heading may state its goals before its first item (…到2030年，人均预期
+    # 寿命达到81岁左右…): the dated figures of the paragraphs before any action or section.
+    first = blocks[0].paragraphs[0] if blocks else None
+    opening = []
+    for p in preamble[1:]:  # its first paragraph is the heading
+        if p is first:
+            break
+        opening.append(p.text)
+    dated, _ = paragraph_targets("\n".join(opening), numeric_only=True, with_body=False)
+    pending = [("overall_goal", None, t) for t in dated] + pending
     for goal in goal_blocks(sections):
         dated, _ = paragraph_targets(goal.text, goals=True)
         pending += [("target_sentence", None, t) for t in dated]
