@@ -1,8 +1,9 @@
 """Indicator tables in annexes: 序号 | (类别) | 指标 | (基期水平) | 2022年 | 2030年.
 
-Two layouts occur in PDF/Word extractions:
+Three layouts occur in PDF/Word extractions and web pages:
 * tab-led cells, one cell per line, a cell's continuation on the following untabbed line;
-* space-separated cells with long names and multi-value cells wrapped over several lines.
+* space-separated cells with long names and multi-value cells wrapped over several lines;
+* a web page's table copied a cell per line, its merged and empty cells gone.
 Both are turned into rows of cells, then each row into an indicator with dated targets.
 """
 
@@ -77,7 +78,10 @@ def find_tables(lines: list[str]) -> list[list[TableRow]]:
             continue
         header_end, columns, tabbed = start
         body, i = _table_body(lines, header_end)
-        rows = _tabbed_rows(body, columns) if tabbed else _spaced_rows(body, columns)
+        if tabbed == "lines":
+            rows = _line_rows(body, columns)
+        else:
+            rows = _tabbed_rows(body, columns) if tabbed else _spaced_rows(body, columns)
         if rows:
             note_year = _note_base_year(lines[i : i + 3] + body)
             tables.append([_with_default_year(r, note_year) for r in rows])
@@ -89,6 +93,10 @@ def _header_at(lines: list[str], i: int):
     line = lines[i]
     if not _HEADER_KEY.search(line):
         return None
+    if (found := _line_header(lines, i)) is not None:
+        end, cells = found
+        columns = _columns(cells)
+        return (end, columns, "lines") if columns else None
     if line.startswith("\t"):
         cells: list[str] = []
         j = i
@@ -208,6 +216,80 @@ def _tabbed_rows(body: list[str], cols: _Columns) -> list[TableRow]:
             rows.append(row)
         k += cols.count
         expected += 1
+    return rows
+
+
+# -- a cell per line (a web page's table) --------------------------------------
+
+_HEADER_CELL = re.compile(
+    r"序\s*号|指\s*标|基期|基线|现状|目标|年|性质|属性|单位|类\s*别|领\s*域|分类|备注|责任"
+)
+_KIND_CELL = re.compile(r"^[\u4e00-\u9fff]{1,4}性$")  # 预期性 / 约束性 / 倡导性
+_ROW_BREAK = re.compile(r"^(?:说明|计算方法|注)\s*[:：]|^[(（][一二三四五六七八九十]{1,3}[)）]$")
+
+
+def _line_header(lines: list[str], i: int) -> tuple[int, list[str]] | None:
+    """A header written a cell per line from 序号 on (序号 / 指标 / 基期水平 / 2022年目标值 / …):
+    (the first line after it, its cells)."""
+    if "\t" in lines[i] or not re.fullmatch(r"序\s*号", lines[i].strip()):
+        return None
+    cells, j = [], i
+    while j < len(lines) and len(cells) <= 8:
+        cell = collapse_spaces(lines[j].strip())
+        if cell:
+            if len(cell) > 12 or not _HEADER_CELL.search(cell):
+                break
+            cells.append(cell)
+        j += 1
+    return (j, cells) if len(cells) >= 3 else None
+
+
+def _line_rows(body: list[str], cols: _Columns) -> list[TableRow]:
+    """Rows opened by their number on a line of its own; a row's cells are its lines up to the next
+    number or note. Merged and empty cells are gone, so the values are placed by how many there are:
+    baseline and every year, every year, or one value for all the years."""
+    rows: list[TableRow] = []
+    cells: list[str] | None = None
+    expected = 1
+    groups: list[tuple[int, list[str]]] = []
+    for raw in body:
+        line = collapse_spaces(raw.strip())
+        if not line:
+            continue
+        if line == str(expected):
+            cells = []
+            groups.append((expected, cells))
+            expected += 1
+        elif _ROW_BREAK.match(line) or (cells is not None and len(cells) > cols.count):
+            cells = None
+        elif cells is not None:
+            cells.append(line)
+            if _KIND_CELL.match(line):
+                cells = None  # the last column: what follows is a note or a group's heading
+    years = [year for _, year in cols.years]
+    for ordinal, row in groups:
+        if not row:
+            continue
+        name, values = row[0], [c for c in row[1:] if not _KIND_CELL.match(c)]
+        baseline = None
+        if cols.baseline is not None and len(values) == len(years) + 1:
+            baseline, values = values[0], values[1:]
+        elif cols.baseline is not None and len(values) == 2 and not _VALUE_CELL.match(values[0]):
+            baseline, values = values[0], values[1:]  # a baseline in words, one merged target
+        if len(values) == 1:
+            values = values * len(years)
+        if len(values) != len(years):
+            continue
+        made = _make_row(
+            ordinal,
+            name,
+            baseline,
+            [(y, [v]) for y, v in zip(years, values, strict=True)],
+            None,
+            " | ".join(row),
+        )
+        if made:
+            rows.append(made)
     return rows
 
 
