@@ -16,7 +16,8 @@ from kg.extract.docnumber import DOC_NUMBER, normalize_doc_number
 from kg.records import Citation
 from kg.text import Paragraph
 
-_TITLE = re.compile(r"《([^《》]{2,80})》|«([^«»]{2,80})»")
+# A title may hold another (《关于印发《…考核细则》的通知》): the outer one is the document cited.
+_TITLE = re.compile(r"《((?:[^《》]|《[^《》]{2,80}》){2,120}?)》|«([^«»]{2,80})»")
 _BASIS_BEFORE = re.compile(r"贯彻|落实|根据|依据|依照|遵照|遵循|按照|结合|实施|执行|围绕|对照")
 _BASIS_AFTER = re.compile(
     r"^(?:[（(][^）)]*[）)])?\s*(?:的通知|的意见|的决定)?\s*(?:等)?(?:相关|有关)?(?:文件)?(?:精神|要求|部署|规定)"
