@@ -228,6 +228,10 @@ _KIND_CELL = re.compile(r"^[\u4e00-\u9fff]{1,4}性$")  # 预期性 / 约束性 /
 _ROW_BREAK = re.compile(r"^(?:说明|计算方法|注)\s*[:：]|^[(（][一二三四五六七八九十]{1,3}[)）]$")
 
 
+def _looks_like_value(cell: str) -> bool:
+    return bool(_VALUE_CELL.match(cell) or (len(cell) <= 8 and _QUAL_DONE.search(cell)))
+
+
 def _line_header(lines: list[str], i: int) -> tuple[int, list[str]] | None:
     """A header written a cell per line from 序号 on (序号 / 指标 / 基期水平 / 2022年目标值 / …):
     (the first line after it, its cells)."""
@@ -252,11 +256,10 @@ def _line_rows(body: list[str], cols: _Columns) -> list[TableRow]:
     cells: list[str] | None = None
     expected = 1
     groups: list[tuple[int, list[str]]] = []
-    for raw in body:
-        line = collapse_spaces(raw.strip())
-        if not line:
-            continue
-        if line == str(expected):
+    lines = [x for raw in body if (x := collapse_spaces(raw.strip()))]
+    for k, line in enumerate(lines):
+        # a row's number, unless a value follows it: then it is a value (婴儿死亡率 … 3.9 / 3, row 3 next)
+        if line == str(expected) and not (k + 1 < len(lines) and _VALUE_CELL.match(lines[k + 1])):
             cells = []
             groups.append((expected, cells))
             expected += 1
@@ -267,27 +270,28 @@ def _line_rows(body: list[str], cols: _Columns) -> list[TableRow]:
             if _KIND_CELL.match(line):
                 cells = None  # the last column: what follows is a note or a group's heading
     years = [year for _, year in cols.years]
+    category = None
     for ordinal, row in groups:
+        if cols.category is not None and len(row) >= 3 and not _looks_like_value(row[1]):
+            category, row = row[0], row[1:]  # the group's cell, written on its first row only
         if not row:
             continue
         name, values = row[0], [c for c in row[1:] if not _KIND_CELL.match(c)]
         baseline = None
-        if cols.baseline is not None and len(values) == len(years) + 1:
-            baseline, values = values[0], values[1:]
+        if cols.baseline is not None and len(values) > len(years):
+            # the last cells are the years'; a baseline cell written over lines comes before them
+            baseline, values = (
+                "; ".join(c.rstrip(";；") for c in values[: -len(years)]),
+                values[-len(years) :],
+            )
         elif cols.baseline is not None and len(values) == 2 and not _VALUE_CELL.match(values[0]):
             baseline, values = values[0], values[1:]  # a baseline in words, one merged target
         if len(values) == 1:
             values = values * len(years)
         if len(values) != len(years):
             continue
-        made = _make_row(
-            ordinal,
-            name,
-            baseline,
-            [(y, [v]) for y, v in zip(years, values, strict=True)],
-            None,
-            " | ".join(row),
-        )
+        year_cells = [(y, [v]) for y, v in zip(years, values, strict=True)]
+        made = _make_row(ordinal, name, baseline, year_cells, category, " | ".join(row))
         if made:
             rows.append(made)
     return rows
