@@ -74,6 +74,28 @@ def space_separated_as_web(text: str, gold: dict) -> str:
     return "\n".join(lines[:start] + "\n\n".join(cells).split("\n") + [""] + lines[end:])
 
 
+def cells_as_rows(text: str, header_cells: int) -> str:
+    """A table written a cell per line rewritten a row per line, its cells apart by tabs."""
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.strip() == "序号")
+    cells, end, blank = [], start, 0
+    while end < len(lines) and not lines[end].strip().startswith(("注", "附件")) and blank <= 4:
+        blank = blank + 1 if not lines[end].strip() else 0
+        if lines[end].strip():
+            cells.append(lines[end].strip())
+        end += 1
+    rows, row, number = ["\t".join(cells[:header_cells])], [], 1
+    for cell in cells[header_cells:]:
+        if cell == str(number) and (not row or len(row) >= 3):  # (a value equal to the next number has come)
+            if row:
+                rows.append("\t".join(row))
+            row, number = [cell], number + 1
+        else:
+            row.append(cell)
+    rows.append("\t".join(row))
+    return "\n".join(lines[:start] + rows + lines[end:])
+
+
 def test_a_tab_led_table_copied_a_cell_per_line_reads_the_same_rows():
     text = (PLANS / "004_e80d3234836daec5.txt").read_text(encoding="utf-8")
     web = tab_led_as_web(text)
@@ -130,3 +152,19 @@ def test_a_cell_per_line_row_ends_at_its_kind_column(kind):
         ),
         ("中医医院设置治未病科室比例", None, None, [(2022, "=", "90", None), (2030, "=", "100", None)]),
     ]
+
+
+def test_tables_copied_a_row_per_line_with_tabs_read_the_same_rows():
+    text = (PLANS / "004_e80d3234836daec5.txt").read_text(encoding="utf-8")
+    web = cells_as_rows(tab_led_as_web(text), 4)
+    assert (
+        "1\t健康知识普及行动\t居民健康素养水平（％）\t≥22" in web
+    )  # its 类别 cell on the group's first row only
+    assert "5\t经常参加体育锻炼人数比例（％）\t≥37" in web
+    assert annex(web) == annex(text)
+    stem = "002_c95cd58d6fdbfc49"
+    text = (PLANS / f"{stem}.txt").read_text(encoding="utf-8")
+    gold = json.loads((GOLD / f"{stem}.json").read_text(encoding="utf-8"))
+    web = cells_as_rows(space_separated_as_web(text, gold), 5)
+    assert "2\t婴儿死亡率(‰)\t４．０１\t３．９\t３" in web
+    assert annex(web) == annex(text)

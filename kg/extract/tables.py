@@ -3,7 +3,8 @@
 Three layouts occur in PDF/Word extractions and web pages:
 * tab-led cells, one cell per line, a cell's continuation on the following untabbed line;
 * space-separated cells with long names and multi-value cells wrapped over several lines;
-* a web page's table copied a cell per line, its merged and empty cells gone.
+* a web page's table copied a cell per line, or a row per line with its cells apart by tabs, its
+  merged and empty cells gone.
 Both are turned into rows of cells, then each row into an indicator with dated targets.
 """
 
@@ -80,6 +81,8 @@ def find_tables(lines: list[str]) -> list[list[TableRow]]:
         body, i = _table_body(lines, header_end)
         if tabbed == "lines":
             rows = _line_rows(body, columns)
+        elif tabbed == "cells":  # a row a line, its cells apart by tabs: read as a cell per line
+            rows = _line_rows([c for line in body for c in line.split("\t")], columns)
         else:
             rows = _tabbed_rows(body, columns) if tabbed else _spaced_rows(body, columns)
         if rows:
@@ -97,6 +100,9 @@ def _header_at(lines: list[str], i: int):
         end, cells = found
         columns = _columns(cells)
         return (end, columns, "lines") if columns else None
+    if "\t" in line.strip():
+        columns = _columns([collapse_spaces(c) for c in line.strip().split("\t") if c.strip()])
+        return (i + 1, columns, "cells") if columns else None
     if line.startswith("\t"):
         cells: list[str] = []
         j = i
