@@ -4,6 +4,7 @@ are many. A document the extractor refuses comes back as a :class:`~kg.build.inp
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 
 from kg.build.inputs import Input, Refused
@@ -31,7 +32,26 @@ def unplaceable(record) -> str | None:
         return "no title could be read (not joined: a plan of the graph has a title)"
     if not record.meta.level:
         return "its place and level could not be told from its issuer, title or text (not joined)"
+    if (name := _reference_plans().get(_plan_iri(record))) is not None:
+        return (
+            f"it is the national source 《{name}》, which the graph holds as reference data"
+            " (data/reference/national.json: its actions and targets); a copy would describe that plan twice"
+        )
     return None
+
+
+def _plan_iri(record) -> str:
+    from kg.rdf import record_plan_iri
+
+    return str(record_plan_iri(record))
+
+
+@functools.cache
+def _reference_plans() -> dict[str, str]:
+    """The plan IRIs of the curated national sources, to their titles."""
+    from kg.link.reference import national_records
+
+    return {_plan_iri(r): r.meta.title for r in national_records()}
 
 
 def _extract_with_graph(item: tuple[bytes, str]):
