@@ -172,6 +172,8 @@ def _without_repeat(parts: list[str]) -> list[str]:
 
 
 _DATE_HINT = re.compile(r"\d|年")
+# A ministry's department signing (国务院扶贫办综合司, 国家卫生健康委规划发展与信息化司).
+_MINISTRY_DEPARTMENT = re.compile(r"^[\u4e00-\u9fff]{2,20}(?:办|局|委|部|署|总局)[\u4e00-\u9fff]{1,8}司$")
 _SIGNATURE_DATE_WINDOW = 3  # lines after the issuer's name in which its date is looked for
 
 
@@ -188,16 +190,17 @@ def _signature(lines: list[str]) -> tuple[str | None, str | None]:
             if m and len(line) < 80 and (d := iso_date(DATE.match(m.group(2)))):
                 return trim_issuer(m.group(1)) or m.group(1), d
             continue
-        before = next(
-            (
-                collapse_spaces(x)
-                for x in reversed(lines[max(0, i - _SIGNATURE_DATE_WINDOW) : i])
-                if x.strip()
-            ),
-            "",
-        )
-        if _ISSUER.match(before):
-            return before, iso
+        above = [
+            collapse_spaces(x) for x in reversed(lines[max(0, i - _SIGNATURE_DATE_WINDOW) : i]) if x.strip()
+        ]
+        # issuers signing together, a line each (国家卫生健康委办公厅 / 国务院扶贫办综合司 / date)
+        signers = []
+        for line in above:
+            if not (_ISSUER.match(line) or _MINISTRY_DEPARTMENT.match(line)) or "关于" in line:
+                break
+            signers.insert(0, line)
+        if signers:
+            return " ".join(signers), iso
         lone = lone or iso
     return None, lone
 
@@ -248,6 +251,24 @@ _SELF_WITHIN = 3000
 def _self_level(opening: str) -> str | None:
     found = Counter(_SELF_LEVEL.get(m.group(1), "township") for m in _SELF.finditer(opening))
     return found.most_common(1)[0][0] if found else None
+
+
+# Whom a document is sent to says its issuer's level: the level just below (各县（市、区）人民政府 -> a city).
+_ADDRESSEES = re.compile(r"(?:^|\n)\s*(各[^\n:：。]{1,80})[:：]")
+_ADDRESSEE_LEVEL = (
+    (re.compile(r"^各省"), "national"),
+    (re.compile(r"^各(?:设区的?)?市(?![直属])|^各盟市|^各[州盟](?![直属])"), "province"),
+    (re.compile(r"^各(?:县|区|旗)(?![直属])"), "city"),
+    (re.compile(r"^各(?:乡|镇|街道)"), "county"),
+    (re.compile(r"^各(?:村|社区|居委会|居民委员会|行政村)"), "township"),
+)
+
+
+def _addressee_level(opening: str) -> str | None:
+    m = _ADDRESSEES.search(opening)
+    if m is None:
+        return None
+    return next((level for pattern, level in _ADDRESSEE_LEVEL if pattern.match(m.group(1))), None)
 
 
 def _purpose_region(opening: str, text: str) -> str | None:
@@ -391,6 +412,10 @@ def extract_meta(
         prov["level"] = "title"  # 关于XX镇开展…的方案: a township's, its name not written
     elif region is None and (level := _self_level(text[:_SELF_WITHIN])):
         prov["level"] = "body"  # 结合我区实际: the plan names its own place as 我区 / 本镇 only
+    elif region is None and (
+        level := _addressee_level((notice.text if notice else "") + text[:_SELF_WITHIN])
+    ):
+        prov["level"] = "addressees"  # 各社区、辖区企事业单位: written to the level below its issuer's
     province = (
         None if level == "national" else (region_province(region, text) or province_mentions(text, region))
     )
