@@ -32,7 +32,8 @@ def unplaceable(record) -> str | None:
         return "no title could be read (not joined: a plan of the graph has a title)"
     if not record.meta.level:
         return "its place and level could not be told from its issuer, title or text (not joined)"
-    if (name := _reference_plans().get(_plan_iri(record))) is not None:
+    # a national source's copy is national: other records are not compared (nor the sources loaded)
+    if record.meta.level == "national" and (name := _reference_plans().get(_plan_iri(record))) is not None:
         return (
             f"it is the national source 《{name}》, which the graph holds as reference data"
             " (data/reference/national.json: its actions and targets); a copy would describe that plan twice"

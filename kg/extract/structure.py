@@ -245,7 +245,9 @@ def _is_goal(s: Section, b: ActionBlock) -> bool:
 
 def goal_blocks(sections: list[Section]) -> list[ActionBlock]:
     """The goals a task section lists among its items (its targets are the plan's, not an action's)."""
-    return [b for s in sections if s.kind == "tasks" for b in _task_actions(s.paragraphs) if _is_goal(s, b)]
+    # only a section titled with 目标 can hold goals: the others' items are not parsed a second time
+    goal_sections = [s for s in sections if s.kind == "tasks" and "目标" in s.title]
+    return [b for s in goal_sections for b in _task_actions(s.paragraphs) if _is_goal(s, b)]
 
 
 _WORK_POINTS = re.compile(r"要点|任务清单|重点工作|工作任务|任务分工")

@@ -235,7 +235,7 @@ _ROW_BREAK = re.compile(r"^(?:说明|计算方法|注)\s*[:：]|^[(（][一二�
 
 
 def _looks_like_value(cell: str) -> bool:
-    return bool(_VALUE_CELL.match(cell) or (len(cell) <= 8 and _QUAL_DONE.search(cell)))
+    return _is_value_cell(cell) or bool(len(cell) <= 8 and _QUAL_DONE.search(cell))
 
 
 def _line_header(lines: list[str], i: int) -> tuple[int, list[str]] | None:
@@ -265,7 +265,7 @@ def _line_rows(body: list[str], cols: _Columns) -> list[TableRow]:
     lines = [x for raw in body if (x := collapse_spaces(raw.strip()))]
     for k, line in enumerate(lines):
         # a row's number, unless a value follows it: then it is a value (婴儿死亡率 … 3.9 / 3, row 3 next)
-        if line == str(expected) and not (k + 1 < len(lines) and _VALUE_CELL.match(lines[k + 1])):
+        if line == str(expected) and not (k + 1 < len(lines) and _is_value_cell(lines[k + 1])):
             cells = []
             groups.append((expected, cells))
             expected += 1
@@ -290,7 +290,7 @@ def _line_rows(body: list[str], cols: _Columns) -> list[TableRow]:
                 "; ".join(c.rstrip(";；") for c in values[: -len(years)]),
                 values[-len(years) :],
             )
-        elif cols.baseline is not None and len(values) == 2 and not _VALUE_CELL.match(values[0]):
+        elif cols.baseline is not None and len(values) == 2 and not _is_value_cell(values[0]):
             baseline, values = values[0], values[1:]  # a baseline in words, one merged target
         if len(values) == 1:
             values = values * len(years)
