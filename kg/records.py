@@ -263,9 +263,8 @@ class ActionLink:
     parent_ordinal: int | None = None
     method: str | None = None
     score: float | None = None
-    reuse: float | None = None  # share of the child's text that repeats the parent's
-    added: tuple[str, ...] = ()
-    dropped: tuple[str, ...] = ()
+    # share of the child's text that repeats the parent's (the passages: kg.link.reuse.text_reuse)
+    reuse: float | None = None
 
 
 @dataclass(frozen=True)

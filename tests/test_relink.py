@@ -137,16 +137,19 @@ def test_a_sequence_of_edits_equals_a_fresh_build_after_each(corpus, tmp_path):
     assert ways == [2, "incremental", 2, "incremental", "incremental", "incremental"]
 
 
-def test_the_reuse_cache_answers_as_text_reuse_and_is_kept_with_the_store(corpus, tmp_path):
+def test_the_reuse_cache_answers_as_reuse_share_and_is_kept_with_the_store(corpus, tmp_path):
     store = tmp_path / "store"
     build([corpus], str(store))
     shards = sorted((store / REUSE_DIR).iterdir())
     assert shards  # the full build kept what it compared
     cache = ReuseCache(store)
     child, parent = SMOKING + "，禁止向未成年人销售烟草制品。", SMOKING + "。"
-    direct = text_reuse(child, parent, child_places=("嘉峰镇", "嘉峰"), parent_places=("晋城市", "晋城"))
+    direct = text_reuse(
+        child, parent, child_places=("嘉峰镇", "嘉峰"), parent_places=("晋城市", "晋城")
+    ).share
+    assert direct == 1.0  # one clause (a comma does not end one), close enough to the parent's
     assert (
-        cache.text_reuse(child, parent, child_places=("嘉峰镇", "嘉峰"), parent_places=("晋城市", "晋城"))
+        cache.share(child, parent, child_places=("嘉峰镇", "嘉峰"), parent_places=("晋城市", "晋城"))
         == direct
     )
     assert len(cache.new) == 1
@@ -154,7 +157,7 @@ def test_the_reuse_cache_answers_as_text_reuse_and_is_kept_with_the_store(corpus
     cache.write(again, keep_old=True)
     reread = ReuseCache(again)
     assert (
-        reread.text_reuse(child, parent, child_places=("嘉峰镇", "嘉峰"), parent_places=("晋城市", "晋城"))
+        reread.share(child, parent, child_places=("嘉峰镇", "嘉峰"), parent_places=("晋城市", "晋城"))
         == direct
     )
     assert not reread.new  # read from the cache, not compared again

@@ -85,7 +85,7 @@ def linked(records: list, reuse: ReuseCache | None = None) -> tuple[object, dict
     from kg.link.linker import link
     from kg.rdf import LINKS_GRAPH, links_nt, record_nt, reference_graph_iri
 
-    links = link(records) if reuse is None else link(records, reuse=reuse.text_reuse)
+    links = link(records) if reuse is None else link(records, reuse=reuse.share)
     out = {LINKS_GRAPH: links_nt(links)}
     for r in links.reference:
         out[reference_graph_iri(r)] = record_nt(r, reference=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from kg.version import __version__
 
 EXTRACT_FORMAT = 5
-LINK_FORMAT = 3
+LINK_FORMAT = 4
 RDF_FORMAT = 3
 STORE_FORMAT = 1
 

@@ -194,7 +194,7 @@ def scoped_relink(plan: BuildPlan, reuse: ReuseCache, store: Store) -> Scoped | 
         kept = [*{**proxies, **records}.values()]
         before = sorted([*kept, *old_of.values()], key=lambda r: position[r.file])
         after = sorted([*kept, *(r for r, _ in new_of.values())], key=lambda r: position[r.file])
-        links_before, links_after = link(before, reuse=reuse.text_reuse), link(after, reuse=reuse.text_reuse)
+        links_before, links_after = link(before, reuse=reuse.share), link(after, reuse=reuse.share)
         was, now = _by_subject(links_nt(links_before)), _by_subject(links_nt(links_after))
         changed = sorted(s for s in was.keys() | now.keys() if was.get(s) != now.get(s))
         # What the scope needs of the plans citing a node it touches: for a plan only cited, all its

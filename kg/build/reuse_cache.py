@@ -1,8 +1,8 @@
-"""The text-reuse cache of a folder store: what ``kg.link.reuse.text_reuse`` found for a pair of
-action texts, kept beside the records cache so that a build re-links without comparing again.
+"""The text-reuse cache of a folder store: the share ``kg.link.reuse.reuse_share`` found for a pair
+of action texts, kept beside the records cache so that a build re-links without comparing again.
 
 Keyed by the digest of the texts compared, the place names masked in them and the link format
-(``LINK_FORMAT``): an entry is only ever the answer ``text_reuse`` gives for exactly those inputs.
+(``LINK_FORMAT``): an entry is only ever the answer ``reuse_share`` gives for exactly those inputs.
 Held in 256 shards (``reuse/00.pickle.z`` … ``ff``, by the key's first byte), so that a build that
 compares a few pairs reads and rewrites a few shards; the others are hard-linked from the previous
 store.
@@ -17,7 +17,7 @@ import zlib
 from pathlib import Path
 
 from kg.build.formats import LINK_FORMAT
-from kg.link.reuse import Reuse, text_reuse
+from kg.link.reuse import reuse_share
 
 REUSE_DIR = "reuse"
 
@@ -41,11 +41,11 @@ class ReuseCache:
 
     def __init__(self, folder: Path | None):
         self.dir = folder / REUSE_DIR if folder is not None else None
-        self.shards: dict[int, dict[bytes, Reuse]] = {}
-        self.new: dict[bytes, Reuse] = {}
+        self.shards: dict[int, dict[bytes, float]] = {}
+        self.new: dict[bytes, float] = {}
         self.used: set[bytes] = set()
 
-    def _shard(self, shard: int) -> dict[bytes, Reuse]:
+    def _shard(self, shard: int) -> dict[bytes, float]:
         entries = self.shards.get(shard)
         if entries is None:
             entries = {}
@@ -58,15 +58,15 @@ class ReuseCache:
             self.shards[shard] = entries
         return entries
 
-    def text_reuse(
-        self, child: str, parent: str, *, child_places: tuple = (), parent_places: tuple = ()
-    ) -> Reuse:
-        """``text_reuse`` through the cache (same signature, same answer)."""
+    def share(self, child: str, parent: str, *, child_places: tuple = (), parent_places: tuple = ()) -> float:
+        """``reuse_share`` through the cache (same signature, same answer)."""
         key = _key(child, parent, child_places, parent_places)
         self.used.add(key)
-        found = self.new.get(key) or self._shard(key[0]).get(key)
+        found = self.new.get(key)
         if found is None:
-            found = self.new[key] = text_reuse(
+            found = self._shard(key[0]).get(key)
+        if found is None:
+            found = self.new[key] = reuse_share(
                 child, parent, child_places=child_places, parent_places=parent_places
             )
         return found

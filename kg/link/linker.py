@@ -9,7 +9,7 @@ from kg.link import gazetteer
 from kg.link.departments import canonical_types
 from kg.link.plans import cited_plan_node, collect_plans, derive_links
 from kg.link.reference import department_types, national_records, themes
-from kg.link.reuse import Reuse, place_names, text_reuse
+from kg.link.reuse import place_names, reuse_share
 from kg.link.themes import match_theme
 from kg.records import (
     ActionLink,
@@ -30,9 +30,10 @@ def record_key(record: PlanRecord) -> str:
     return plan_key(m.doc_number, m.region, m.title)
 
 
-def link(records: Iterable[PlanRecord], *, reuse: Callable[..., Reuse] = text_reuse) -> Links:
-    """The links of ``records``. ``reuse``: how a child action's text is compared with its parent
-    action's (``text_reuse``'s signature; a build passes a memoised one, the result is the same)."""
+def link(records: Iterable[PlanRecord], *, reuse: Callable[..., float] = reuse_share) -> Links:
+    """The links of ``records``. ``reuse``: the share of a child action's text that repeats its
+    parent action's (``reuse_share``'s signature; a build passes a memoised one, the result is the
+    same)."""
     records = list(records)
     reference = national_records()
     nodes, alias = collect_plans(records, reference)
@@ -72,7 +73,7 @@ def link(records: Iterable[PlanRecord], *, reuse: Callable[..., Reuse] = text_re
             entries.append((key, a, theme, method, score, parent, reuse_args))
 
     # Text reuse, one parent action at a time: siblings compare their clauses with the same parent
-    # clauses, which stay in text_reuse's caches while they are needed (the result does not depend on
+    # clauses, which stay in reuse_share's caches while they are needed (the result does not depend on
     # the order; at 10,000 plans the corpus order thrashed the caches).
     reuses = {}
     todo = [i for i, e in enumerate(entries) if e[6] is not None]
@@ -86,7 +87,6 @@ def link(records: Iterable[PlanRecord], *, reuse: Callable[..., Reuse] = text_re
             action_links.append(ActionLink(key, a.ordinal, theme, method, score))
             continue
         parent_key, parent_ordinal = parent
-        found = reuses.get(i)
         parent_score = themes_of[parent_key][parent_ordinal][2]
         action_links.append(
             ActionLink(
@@ -99,9 +99,7 @@ def link(records: Iterable[PlanRecord], *, reuse: Callable[..., Reuse] = text_re
                 parent_ordinal=parent_ordinal,
                 method="theme",
                 score=round(min(score, parent_score), 3),
-                reuse=found.share if found else None,
-                added=found.added if found else (),
-                dropped=found.dropped if found else (),
+                reuse=reuses.get(i),
             )
         )
 
