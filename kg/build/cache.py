@@ -95,10 +95,8 @@ class RecordCache:
                     continue
                 except OSError:
                     pass
-            if record is not None:
-                (target / name).write_bytes(
-                    zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 3)
-                )
+            if record is not None and not (target / name).is_file():  # else written by the extraction
+                write_entry(target, record)
         if not records_by_sha:
             return  # nothing new (a full build wrote its records and their heads before)
         previous = RecordCache(reuse) if reuse is not None else None
@@ -113,6 +111,15 @@ class RecordCache:
             if record is not None:
                 heads[sha] = _pickled(head(record))
         (target / HEADS).write_bytes(zlib.compress(pickle.dumps(heads, protocol=pickle.HIGHEST_PROTOCOL), 3))
+
+
+def write_entry(records_dir: Path, record) -> None:
+    """The cache entry of one record (its document's sha256 names it). Written under a temporary name
+    and renamed, as the extraction's worker processes write entries side by side."""
+    final = records_dir / f"{record.sha256}.pickle.z"
+    part = records_dir / f".{record.sha256}.{os.getpid()}.part"
+    part.write_bytes(zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 3))
+    os.replace(part, final)
 
 
 def _pickled(value) -> bytes:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from pathlib import Path
 
+from kg.build.cache import write_entry
 from kg.build.inputs import Input, Refused
 from kg.errors import ExtractionError
 
@@ -55,12 +57,16 @@ def _reference_plans() -> dict[str, str]:
     return {_plan_iri(r): r.meta.title for r in national_records()}
 
 
-def _extract_with_graph(item: tuple[bytes, str]):
-    """(record, its document graph as N-Quads bytes): the graph is written where the record is made,
-    so that a parallel build does that work in parallel too."""
-    record = _extract_record(item)
+def _extract_with_graph(item: tuple[bytes, str, Path | None]):
+    """(record, its document graph as N-Quads bytes): the graph, and the record's cache entry when a
+    records folder is given, are written where the record is made, so that a parallel build does
+    that work in parallel too (the entries of 10,000 records took 17 s in the main process)."""
+    data, name, records_dir = item
+    record = _extract_record((data, name))
     if isinstance(record, Refused):
         return record, b""
+    if records_dir is not None:
+        write_entry(records_dir, record)
     return record, document_nquads(record)
 
 
@@ -72,17 +78,27 @@ def document_nquads(record) -> bytes:
 
 
 def extract_all(
-    inputs: list[Input], *, jobs: int | None = None, progress=None, graphs: bool = False, sink=None
+    inputs: list[Input],
+    *,
+    jobs: int | None = None,
+    progress=None,
+    graphs: bool = False,
+    sink=None,
+    records_dir: Path | None = None,
 ) -> list:
     """Records of the inputs, in order (a :class:`Refused` for each refused document, its path and
     sha256 filled in); in worker processes when there are many documents.
 
     ``graphs``: (record, N-Quads bytes of its document graph) pairs instead; with ``sink``, the
     bytes go to ``sink(bytes)`` as they come (in order) and only the records are returned.
+    ``records_dir`` (with ``graphs`` or ``sink``): each record's cache entry is written there too.
     """
     jobs = jobs or os.cpu_count() or 1
-    items = [(data, f.name) for f, data, _ in inputs]
     work = _extract_with_graph if (graphs or sink) else _extract_record
+    if work is _extract_with_graph:
+        items = [(data, f.name, records_dir) for f, data, _ in inputs]
+    else:
+        items = [(data, f.name) for f, data, _ in inputs]
 
     def keep(k: int, result):
         record = result[0] if work is _extract_with_graph else result

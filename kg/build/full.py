@@ -2,8 +2,8 @@
 
 Into a folder store, the document graphs are streamed to one N-Quads file as they are extracted
 (:class:`~kg.build.staging.Staged`); the bulk loader reads it in a thread while the corpus is linked,
-then the links; the SHACL engine validates the documents and the links as soon as the links are
-written, beside the loading. Into memory, an endpoint or an open store, the graphs (N-Quads per
+then the links, while the summary tables are made; the SHACL engine validates the documents and
+the links once the records are freed, beside the rest of the loading. Into memory, an endpoint or an open store, the graphs (N-Quads per
 named graph) are validated and then replace the store's content.
 """
 
@@ -71,7 +71,13 @@ def build_folder(plan: BuildPlan) -> BuildResult:
     staged = Staged(plan.folder)
     try:
         staged.write(ontology_nquads())
-        results = extract_all(plan.inputs, jobs=plan.jobs, progress=plan.progress, sink=staged.write)
+        results = extract_all(
+            plan.inputs,
+            jobs=plan.jobs,
+            progress=plan.progress,
+            sink=staged.write,
+            records_dir=staged.records_dir(),
+        )
         staged.load_in_background()
         documents = take_in(plan, plan.inputs, results)
         del results
@@ -82,10 +88,12 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         links, graphs = linked(records, reuse)
         staged.write_links(graphs)  # encoded piecewise: ~1 GB of N-Quads at 10,000 plans
         del graphs
-        # the per-plan summary tables, from what the build holds (minutes by SPARQL at 10,000 plans)
+        staged.load_links_in_background()
+        plan.phase("link")
+        # the per-plan summary tables, from what the build holds (minutes by SPARQL at 10,000 plans),
+        # while the links load
         tables = record_tables(records, links)
         del links
-        plan.phase("link")
         info = build_info(
             documents,
             mode="full",
@@ -96,15 +104,16 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         )
         info["replaced_graphs"] = sorted(e["graph"] for e in info["files"])
         # Free the records (~1 GB at 10,000 plans) before the SHACL engine reads the corpus beside
-        # the loading; a violation is traced to its documents by their IRIs.
+        # the loading; a violation is traced to its documents by their IRIs. Their cache entries were
+        # written by the extraction: their heads are written here.
         staged.write_records({r.sha256: r for r in records})
         reuse.write(staged.tmp, keep_old=False)
         del reuse
         outline, owned = _outline(documents), owners(records)
         del records, documents
         _give_back_memory()
-        # Validation starts now, while the documents may still be loading; the links load after them.
-        require_conformance(staged.validate(), owned=owned)
+        staged.validate_in_background()
+        require_conformance(staged.validation(), owned=owned)
         plan.phase("validate")
         staged.wait()
         plan.phase("store")

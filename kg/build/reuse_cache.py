@@ -77,11 +77,13 @@ class ReuseCache:
         build used (a build that linked all of it)."""
         target = folder / REUSE_DIR
         target.mkdir(parents=True, exist_ok=True)
-        touched = {key[0] for key in self.new}
+        new_by_shard: dict[int, dict[bytes, float]] = {}
+        for key, value in self.new.items():
+            new_by_shard.setdefault(key[0], {})[key] = value
         for shard in range(256):
             name = _shard_name(shard)
             old = self.dir / name if self.dir is not None else None
-            if keep_old and shard not in touched:
+            if keep_old and shard not in new_by_shard:
                 if old is not None and old.is_file():
                     try:
                         os.link(old, target / name)
@@ -91,7 +93,7 @@ class ReuseCache:
             entries = dict(self._shard(shard)) if keep_old else {}
             if not keep_old:
                 entries = {k: v for k, v in self._shard(shard).items() if k in self.used}
-            entries.update((k, v) for k, v in self.new.items() if k[0] == shard)
+            entries.update(new_by_shard.get(shard, {}))
             if entries:
                 (target / name).write_bytes(
                     zlib.compress(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), 3)

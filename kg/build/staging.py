@@ -7,7 +7,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from kg.build.cache import RecordCache
+from kg.build.cache import RECORDS_DIR, RecordCache
 from kg.build.links_mirror import LINKS_DIR, part_name, write_links_file
 from kg.build.summary import store_counts
 from kg.build.swap import finish, prepare
@@ -36,6 +36,8 @@ class Staged:
         self._out = open(self.data, "wb")  # noqa: SIM115 - closed by load_in_background()/discard()
         self.store = open_store(self.tmp)
         self._thread: threading.Thread | None = None
+        self._checking: threading.Thread | None = None  # SHACL, see validate_in_background()
+        self._outcome: dict = {}
         self._error: BaseException | None = None
         self.summary: tuple[int, dict] | None = None  # (quads, counts), see validate()
 
@@ -53,15 +55,21 @@ class Staged:
         with open(self.checked, "ab") as checked, open(self.links, "rb") as links:
             shutil.copyfileobj(links, checked, 1 << 24)
 
+    def records_dir(self) -> Path:
+        """The new store's records cache folder, made now: the extraction writes its entries."""
+        target = self.tmp / RECORDS_DIR
+        target.mkdir(parents=True, exist_ok=True)
+        return target
+
     def write_records(self, records_by_sha: dict) -> None:
         RecordCache.write(self.tmp, records_by_sha)
 
-    def load_in_background(self, *, links: bool = False) -> None:
-        """Load the documents written so far (or, with ``links``, the links file) in a thread."""
+    def load_in_background(self) -> None:
+        """Load the documents written so far in a thread."""
         self.wait()
         if not self._out.closed:
             self._out.close()
-        path = self.links if links else self.data
+        path = self.data
 
         def run() -> None:
             try:
@@ -80,33 +88,60 @@ class Staged:
             error, self._error = self._error, None
             raise KGError(f"{self.folder}: loading the new store failed: {error}") from error
 
-    def validate(self) -> tuple[bool, str]:
-        """SHACL-validate the documents and the links in a thread (the engine releases the GIL) while
-        this thread waits for the documents to load, loads the links and counts the new store for
-        build.json (``self.summary``). A failed load or count is raised only once the validation
-        thread has ended (it reads the work files)."""
+    def load_links_in_background(self) -> None:
+        """Once the links are written: in a thread, wait for the documents to load, load the links and
+        count the new store for build.json (``self.summary``). The loader releases the GIL, so the
+        build makes its summary tables meanwhile."""
+        documents = self._thread  # the documents' load, if it is still running
+
+        def load_links() -> None:
+            try:
+                if documents is not None:
+                    documents.join()
+                if self._error is None:  # else raised by wait()
+                    self.store.load_nquads_file(self.links, own=True)
+                    self.summary = store_counts(self.store)
+            except BaseException as e:  # re-raised by wait()
+                self._error = e
+
+        if not self._out.closed:
+            self._out.close()
+        self._thread = threading.Thread(target=load_links, name="kg-bulk-load", daemon=True)
+        self._thread.start()
+
+    def validate_in_background(self) -> None:
+        """SHACL-validate the documents and the links in a thread (the engine releases the GIL).
+        Started once the build has freed its records: the engine then takes its memory (a GB at
+        10,000 plans) beside the loader's alone."""
         from kg.validate import validate_nquads_file
 
-        outcome: dict = {}
+        self._outcome = {}
 
-        def run() -> None:
+        def check() -> None:
             try:
                 self._write_checked()
-                outcome["result"] = validate_nquads_file(self.checked)
-            except BaseException as e:  # re-raised below, in the calling thread
-                outcome["error"] = e
+                self._outcome["result"] = validate_nquads_file(self.checked)
+            except BaseException as e:  # re-raised by validation(), in the calling thread
+                self._outcome["error"] = e
 
-        thread = threading.Thread(target=run, name="kg-validate", daemon=True)
-        thread.start()
+        self._checking = threading.Thread(target=check, name="kg-validate", daemon=True)
+        self._checking.start()
+
+    def validation(self) -> tuple[bool, str]:
+        """The SHACL outcome of :meth:`validate_in_background`, once the links are loaded too. A failed
+        load or count is raised only once the validation thread has ended (it reads the work files)."""
         try:
-            self.load_in_background(links=True)  # once the documents are loaded
             self.wait()
-            self.summary = store_counts(self.store)
         finally:
-            thread.join()
-        if "error" in outcome:
-            raise outcome["error"]
-        return outcome["result"]
+            self._join_checking()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["result"]
+
+    def _join_checking(self) -> None:
+        if self._checking is not None:
+            self._checking.join()
+            self._checking = None
 
     def finish(self, info: dict, *, given=None) -> int:
         """Swap the new store into place (the records cache is already in it). ``given``: the
@@ -124,6 +159,7 @@ class Staged:
             self.wait()
         except KGError:
             pass
+        self._join_checking()
         if not self._out.closed:
             self._out.close()
         self.store.close()
