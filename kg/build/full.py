@@ -89,11 +89,11 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         staged.write_links(graphs)  # encoded piecewise: ~1 GB of N-Quads at 10,000 plans
         del graphs
         staged.load_links_in_background()
-        plan.phase("link")
         # the per-plan summary tables, from what the build holds (minutes by SPARQL at 10,000 plans),
         # while the links load
         tables = record_tables(records, links)
         del links
+        plan.phase("link")
         info = build_info(
             documents,
             mode="full",

@@ -39,7 +39,7 @@ class Staged:
         self._checking: threading.Thread | None = None  # SHACL, see validate_in_background()
         self._outcome: dict = {}
         self._error: BaseException | None = None
-        self.summary: tuple[int, dict] | None = None  # (quads, counts), see validate()
+        self.summary: tuple[int, dict] | None = None  # (quads, counts), see load_links_in_background()
 
     def write(self, quads: bytes) -> None:
         self._out.write(quads)
@@ -100,9 +100,13 @@ class Staged:
                     documents.join()
                 if self._error is None:  # else raised by wait()
                     self.store.load_nquads_file(self.links, own=True)
-                    self.summary = store_counts(self.store)
             except BaseException as e:  # re-raised by wait()
                 self._error = e
+                return
+            try:
+                self.summary = store_counts(self.store)
+            except BaseException as e:  # re-raised by validation(), once SHACL is done
+                self._outcome["counting"] = e
 
         if not self._out.closed:
             self._out.close()
@@ -114,8 +118,6 @@ class Staged:
         Started once the build has freed its records: the engine then takes its memory (a GB at
         10,000 plans) beside the loader's alone."""
         from kg.validate import validate_nquads_file
-
-        self._outcome = {}
 
         def check() -> None:
             try:
@@ -134,8 +136,9 @@ class Staged:
             self.wait()
         finally:
             self._join_checking()
-        if "error" in self._outcome:
-            raise self._outcome["error"]
+        for failed in ("error", "counting"):
+            if failed in self._outcome:
+                raise self._outcome[failed]
         return self._outcome["result"]
 
     def _join_checking(self) -> None:

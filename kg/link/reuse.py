@@ -7,6 +7,7 @@ matches it closely (difflib ratio >= REUSED). The share is counted in characters
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,13 +104,19 @@ def _candidates(clause: str, parent: str) -> list[int]:
     return [k for _, k in sorted(overlaps, reverse=True)[:CANDIDATES]]
 
 
+# The cached matchers are shared and each comparison sets one's first sequence: the explorer's
+# threads compare texts too.
+_MATCHING = threading.Lock()
+
+
 def _ratio(clause: str, parent_clause: str) -> float:
     """difflib's ratio of the two clauses, or 0.0 when its cheap upper bounds are below REUSED."""
     matcher = _matcher(parent_clause)
-    matcher.set_seq1(clause)
-    if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
-        return 0.0
-    return matcher.ratio()
+    with _MATCHING:
+        matcher.set_seq1(clause)
+        if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
+            return 0.0
+        return matcher.ratio()
 
 
 @lru_cache(maxsize=1 << 17)
@@ -133,12 +140,13 @@ def _reaches(clause: str, parent_clause: str) -> bool:
     all matching blocks, the longest first: when that block alone reaches REUSED, the others (five
     more searches on average, most of the time spent) need not be found."""
     matcher = _matcher(parent_clause)
-    matcher.set_seq1(clause)
-    if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
-        return False
-    total = len(clause) + len(parent_clause)
-    longest = matcher.find_longest_match(0, len(clause), 0, len(parent_clause)).size
-    return 2.0 * longest / total >= REUSED or matcher.ratio() >= REUSED
+    with _MATCHING:
+        matcher.set_seq1(clause)
+        if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
+            return False
+        total = len(clause) + len(parent_clause)
+        longest = matcher.find_longest_match(0, len(clause), 0, len(parent_clause)).size
+        return 2.0 * longest / total >= REUSED or matcher.ratio() >= REUSED
 
 
 @lru_cache(maxsize=1 << 17)
