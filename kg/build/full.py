@@ -3,8 +3,9 @@
 Into a folder store, the document graphs are streamed to one N-Quads file as they are extracted
 (:class:`~kg.build.staging.Staged`); the bulk loader reads it in a thread while the corpus is linked,
 then the links, while the summary tables are made; the SHACL engine validates the documents and
-the links once the records are freed, beside the rest of the loading. Into memory, an endpoint or an open store, the graphs (N-Quads per
-named graph) are validated and then replace the store's content.
+the links once the records are freed, beside the rest of the loading. Into memory, an endpoint or
+an open store, the graphs (N-Quads per named graph) are validated and then replace the store's
+content.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from kg.build.cache import RECORDS_DIR, RecordCache
+from kg.build.cache import RecordCache
 from kg.build.links_mirror import LINKS_DIR, part_name, write_links_file
 from kg.build.summary import store_counts
 from kg.build.swap import finish, prepare
@@ -57,7 +57,7 @@ class Staged:
 
     def records_dir(self) -> Path:
         """The new store's records cache folder, made now: the extraction writes its entries."""
-        target = self.tmp / RECORDS_DIR
+        target = RecordCache(self.tmp).dir
         target.mkdir(parents=True, exist_ok=True)
         return target
 
@@ -69,11 +69,10 @@ class Staged:
         self.wait()
         if not self._out.closed:
             self._out.close()
-        path = self.data
 
         def run() -> None:
             try:
-                self.store.load_nquads_file(path, own=True)
+                self.store.load_nquads_file(self.data, own=True)
             except BaseException as e:  # re-raised by wait()
                 self._error = e
 
@@ -108,8 +107,6 @@ class Staged:
             except BaseException as e:  # re-raised by validation(), once SHACL is done
                 self._outcome["counting"] = e
 
-        if not self._out.closed:
-            self._out.close()
         self._thread = threading.Thread(target=load_links, name="kg-bulk-load", daemon=True)
         self._thread.start()
 

@@ -109,14 +109,18 @@ def _candidates(clause: str, parent: str) -> list[int]:
 _MATCHING = threading.Lock()
 
 
+def _may_reach(matcher: SequenceMatcher, clause: str) -> bool:
+    """Set ``clause`` as the matcher's first sequence (under :data:`_MATCHING`) and tell whether
+    difflib's cheap upper bounds of the ratio allow it to reach REUSED."""
+    matcher.set_seq1(clause)
+    return matcher.real_quick_ratio() >= REUSED and matcher.quick_ratio() >= REUSED
+
+
 def _ratio(clause: str, parent_clause: str) -> float:
     """difflib's ratio of the two clauses, or 0.0 when its cheap upper bounds are below REUSED."""
     matcher = _matcher(parent_clause)
     with _MATCHING:
-        matcher.set_seq1(clause)
-        if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
-            return 0.0
-        return matcher.ratio()
+        return matcher.ratio() if _may_reach(matcher, clause) else 0.0
 
 
 @lru_cache(maxsize=1 << 17)
@@ -141,8 +145,7 @@ def _reaches(clause: str, parent_clause: str) -> bool:
     more searches on average, most of the time spent) need not be found."""
     matcher = _matcher(parent_clause)
     with _MATCHING:
-        matcher.set_seq1(clause)
-        if matcher.real_quick_ratio() < REUSED or matcher.quick_ratio() < REUSED:
+        if not _may_reach(matcher, clause):
             return False
         total = len(clause) + len(parent_clause)
         longest = matcher.find_longest_match(0, len(clause), 0, len(parent_clause)).size
