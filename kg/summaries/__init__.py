@@ -98,6 +98,22 @@ def _compact(df):
     return df.astype({c: "category" for c in df.columns if str(df[c].dtype) in ("string", "str", "object")})
 
 
+def _previous_tables(previous: Path) -> dict | None:
+    """The previous build's tables as Arrow tables (:mod:`kg.summaries.arrow`) when they are fresh
+    and whole, else None (with a warning: computing them anew takes minutes at national scale)."""
+    from kg.summaries import arrow
+
+    fresh = is_fresh(previous)
+    paths = {name: previous / SUMMARY_DIR / f"{name}.parquet" for name in TABLES}
+    missing = sorted(name for name, path in paths.items() if not fresh or not path.exists())
+    if missing:
+        log.warning(
+            "the previous summaries are stale or incomplete (%s): computing them anew", ", ".join(missing)
+        )
+        return None
+    return {name: arrow.read(path) for name, path in paths.items()}
+
+
 def write_summaries(
     store,
     folder: str | Path,
@@ -115,35 +131,39 @@ def write_summaries(
     else (with a warning: minutes at national scale) all are computed anew by SPARQL.
     ``given`` (:class:`kg.summaries.rows.RecordTables`, made from a build's records): the tables
     made from them, only the department types queried."""
-    from kg.summaries.compute import compute_tables
-    from kg.summaries.update import update_tables
-
     folder = Path(folder)
     out = folder / SUMMARY_DIR
     out.mkdir(parents=True, exist_ok=True)
     stamp = out / STAMP
     stamp.unlink(missing_ok=True)  # stale while being rewritten
-    old = None
-    if previous is not None and changed is not None:
-        old = {name: read_table(previous, name) for name in TABLES} if is_fresh(previous) else {}
-        if any(df is None for df in old.values()) or not old:
-            missing = sorted(n for n in TABLES if old.get(n) is None)
-            log.warning(
-                "the previous summaries are stale or incomplete (%s): computing them anew", ", ".join(missing)
-            )
-            old = None
-    tables = compute_tables(store, given) if old is None else update_tables(store, old, changed)
-    for name, df in tables.items():
-        tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
-        # no min/max statistics: nothing reads the tables by a filter, and a big text column's
-        # statistics were most of the writing (0.4 of 0.5 s for the cells at 10,000 plans)
-        _compact(df).to_parquet(tmp, index=False, write_statistics=False)
-        os.replace(tmp, out / f"{name}.parquet")
-    counts = {"department_kinds": int(tables["responsibilities"]["type"].nunique())}
+    old = None if previous is None or changed is None else _previous_tables(Path(previous))
+    if old is not None:
+        from kg.summaries import arrow
+        from kg.summaries.update import update_tables
+
+        tables = update_tables(store, old, changed)
+        for name, table in tables.items():
+            tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
+            arrow.write(table, tmp)
+            os.replace(tmp, out / f"{name}.parquet")
+        rows = {name: table.num_rows for name, table in tables.items()}
+        kinds = arrow.distinct(tables["responsibilities"], "type")
+    else:
+        from kg.summaries.compute import compute_tables
+
+        frames = compute_tables(store, given)
+        for name, df in frames.items():
+            tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
+            # no min/max statistics: nothing reads the tables by a filter, and a big text column's
+            # statistics were most of the writing (0.4 of 0.5 s for the cells at 10,000 plans)
+            _compact(df).to_parquet(tmp, index=False, write_statistics=False)
+            os.replace(tmp, out / f"{name}.parquet")
+        rows = {name: len(df) for name, df in frames.items()}
+        kinds = int(frames["responsibilities"]["type"].nunique())
     record = {
         **_stamp_record(folder),
-        "counts": counts,
-        "rows": {n: len(df) for n, df in tables.items()},
+        "counts": {"department_kinds": kinds},
+        "rows": rows,
         "incremental": old is not None,
     }
     stamp.write_text(json.dumps(record) + "\n", encoding="utf-8")

@@ -12,6 +12,7 @@ from kg.summaries.tables import (
     frame,
     matrix_table,
     sorted_cells,
+    targets_per_plan,
     tree_rows,
 )
 
@@ -34,7 +35,7 @@ def hierarchy_rows(store, targets=None) -> list[dict]:
     actions = {str(r["plan"]): int(r["actions"]) for r in named_records(store, "plan_action_counts")[1]}
     if targets is None:
         targets = query_table("indicator_targets", name=Literal(""))(store)
-    return tree_rows(rows, actions, targets)
+    return tree_rows(rows, actions, targets_per_plan(targets))
 
 
 def _plans(store):
@@ -104,7 +105,7 @@ def compute_tables(store, given=None) -> dict:
         tables["hierarchy"] = _hierarchy(store, tables["targets"])  # its target counts from the table
     else:
         tables["hierarchy"] = frame(
-            tree_rows(given.tree, given.actions, tables["targets"]), HIERARCHY_COLUMNS
+            tree_rows(given.tree, given.actions, targets_per_plan(tables["targets"])), HIERARCHY_COLUMNS
         )
     tables["matrix"] = matrix_table(tables["responsibilities"])
     return tables

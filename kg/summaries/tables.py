@@ -80,13 +80,17 @@ def _column(values: list):
     return pd.array(values, dtype="string")
 
 
-def tree_rows(rows: list[dict], actions: dict[str, int], targets) -> list[dict]:
+def targets_per_plan(targets) -> dict[str, int]:
+    """The rows of the targets table (a DataFrame) per plan."""
+    return {str(p): int(n) for p, n in targets["plan"].value_counts().items()}
+
+
+def tree_rows(rows: list[dict], actions: dict[str, int], targets: dict[str, int]) -> list[dict]:
     """One row per plan: the ``hierarchy`` query's row (its first parent), the plan's actions and
-    targets, and the province, city and county plans above it along its parents."""
+    targets (per plan), and the province, city and county plans above it along its parents."""
     plans: dict[str, dict] = {}
     for r in rows:
         plans.setdefault(str(r["plan"]), r)  # a plan of several parents: the best (first) one
-    targets = {str(p): int(n) for p, n in targets["plan"].value_counts().items()}
     out = []
     for iri, r in plans.items():
         row = {
@@ -142,6 +146,27 @@ def count_responsibilities(rows: list[dict]):
     return out.astype({**{k: "string" for k in RESPONSIBILITY_KEYS}, "actions": "Int64"}).reset_index(
         drop=True
     )
+
+
+def count_responsibility_rows(rows: list[dict]) -> list[dict]:
+    """:func:`count_responsibilities` as rows of plain values (for the few plans a patch looks up,
+    without pandas): per role, then per any role, each sorted by its keys."""
+    per_role: dict[tuple, set] = {}
+    any_role: dict[tuple, set] = {}
+    for r in rows:
+        key = tuple(r.get(k) for k in RESPONSIBILITY_KEYS)
+        per_role.setdefault(key, set()).add(r.get("action"))
+        any_role.setdefault(key[:-1], set()).add(r.get("action"))
+    by_keys = lambda item: tuple("" if v is None else str(v) for v in item[0])  # noqa: E731  (None as "")
+    out = [
+        {**dict(zip(RESPONSIBILITY_KEYS, key, strict=True)), "actions": len(actions)}
+        for key, actions in sorted(per_role.items(), key=by_keys)
+    ]
+    out += [
+        {**dict(zip(RESPONSIBILITY_KEYS[:-1], key, strict=True)), "role": "any", "actions": len(actions)}
+        for key, actions in sorted(any_role.items(), key=by_keys)
+    ]
+    return out
 
 
 MATRIX_KEYS = ["type", "theme", "level", "role"]

@@ -1,31 +1,34 @@
 """How a patch build (append, remove, edit) updates the previous build's summaries: the rows of the
 plans it wrote looked up plan by plan, the plan list, tree and lags row by row for the plans it can
-have changed, every other row kept (see :func:`update_tables`)."""
+have changed, every other row kept (see :func:`update_tables`).
+
+The tables are Arrow tables (:mod:`kg.summaries.arrow`) from file to file: at 10,000 plans the
+cells and responsibilities are a million rows, which pandas took seconds to filter, re-categorise,
+sort and write again for a patch of one plan."""
 
 from __future__ import annotations
 
-from kg.summaries.compute import BUILDERS, named_records, query_table
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from kg.summaries import arrow
+from kg.summaries.compute import named_records
 from kg.summaries.tables import (
-    CELL_COLUMNS,
-    DIFFUSION_COLUMNS,
-    HIERARCHY_COLUMNS,
-    PLAN_COLUMNS,
-    count_responsibilities,
-    frame,
-    matrix_table,
+    CELL_ORDER,
+    MATRIX_KEYS,
+    TARGET_ORDER,
+    count_responsibility_rows,
     order_key,
-    sorted_cells,
     tree_rows,
 )
 
 
-def update_tables(store, old: dict, changed: list) -> dict:
+def update_tables(store, old: dict[str, pa.Table], changed: list) -> dict[str, pa.Table]:
     """The tables of ``store`` after a patch build, from the previous build's (``old``, every table):
     the rows of the plans in the ``changed`` graphs looked up plan by plan; of the plan list, tree and
     lags, the rows of the plans a patch can have changed (those rewritten, those that appeared,
     vanished or stopped being held, those whose parent differs, every plan only cited, and the
     plans derived from any of these), looked up in batches; every other row kept."""
-    import pandas as pd
     from rdflib import URIRef
 
     from kg.store import expand
@@ -37,10 +40,12 @@ def update_tables(store, old: dict, changed: list) -> dict:
         }
     held = {str(r["plan"]): bool(r["held"]) for r in named_records(store, "summary_plan_state")[1]}
     parents = {str(r["plan"]): str(r["parent"]) for r in named_records(store, "summary_derivations")[1]}
-    before = {str(p): bool(h) for p, h in zip(old["plans"]["plan"], old["plans"]["held"], strict=True)}
+    before = dict(zip(arrow.texts(old["plans"], "plan"), arrow.texts(old["plans"], "held"), strict=True))
     tree = old["hierarchy"]
     parents_before = {
-        str(p): str(a) for p, a in zip(tree["plan"], tree["parent"], strict=True) if not pd.isna(a)
+        p: a
+        for p, a in zip(arrow.texts(tree, "plan"), arrow.texts(tree, "parent"), strict=True)
+        if a is not None
     }
     touched = set(fresh)
     touched |= {p for p, h in held.items() if not h or before.get(p) != h}
@@ -49,50 +54,93 @@ def update_tables(store, old: dict, changed: list) -> dict:
     # method and score were found against that parent's description
     touched |= {p for p, parent in parents.items() if parent in touched}
     touched &= set(held)
-
-    def kept(df, *, full: bool = False):  # ``full``: the table names plans by their full IRIs
-        stay = set(held) - touched
-        return df[df["plan"].isin({expand(p) for p in stay} if full else stay)]
-
+    stay = set(held) - touched
     unheld = {p for p, h in held.items() if not h and before.get(p)}  # their documents removed
-
-    def per_plan(df):
-        return df[df["plan"].isin(set(held) - fresh - unheld)]
+    per_plan = set(held) - fresh - unheld  # the plans whose own rows are kept
 
     resp, targets, cells = [], [], []
     for plan in sorted(fresh):
         iri = URIRef(expand(plan))
         resp += named_records(store, "summary_responsibility_rows_plan", plan=iri)[1]
         targets += named_records(store, "summary_plan_targets", plan=iri)[1]
-        cells += named_records(store, "matrix_cell", plan=iri)[1]
-    tables = {"department_types": query_table("department_types")(store)}
-    tables["responsibilities"] = _concat(per_plan(old["responsibilities"]), count_responsibilities(resp))
-    added = frame(targets, list(old["targets"].columns))
-    tables["targets"] = _concat(per_plan(old["targets"]), added)
-    added = frame(cells, CELL_COLUMNS)
-    tables["cells"] = sorted_cells(_concat(per_plan(old["cells"]), added))
+        cells += named_records(store, "summary_plan_cells", plan=iri)[1]
+    cells = _with_regions(cells, _batched(store, "summary_plan_regions", sorted(fresh)))
+
+    def patched(name: str, rows: list[dict], *, keep: set[str], order: list[str] | None = None):
+        table = old[name]
+        out = arrow.combine(arrow.rows_in(table, "plan", keep), arrow.rows_table(rows, table.schema))
+        return out if order is None else arrow.sorted_by(out, order)
+
+    tables = {"department_types": _anew(old["department_types"], named_records(store, "department_types")[1])}
+    tables["responsibilities"] = patched("responsibilities", count_responsibility_rows(resp), keep=per_plan)
+    tables["targets"] = patched("targets", targets, keep=per_plan, order=list(TARGET_ORDER))
+    tables["cells"] = patched("cells", cells, keep=per_plan, order=CELL_ORDER)
 
     batch = lambda query: _batched(store, query, sorted(touched))  # noqa: E731
-    plans = _concat(kept(old["plans"]), frame(batch("summary_plan_rows"), PLAN_COLUMNS))
-    tables["plans"] = _plan_list_order(plans)
+    plan_rows = arrow.records(arrow.rows_in(old["plans"], "plan", stay)) + batch("summary_plan_rows")
+    tables["plans"] = _anew(old["plans"], sorted(plan_rows, key=_plan_list_key))
     # of the legal resources, only plans are in the tree and lags (the cited laws and programmes not;
     # a cited document the patch turned into a plan is one now)
     plan_set = {str(r["plan"]) for r in named_records(store, "summary_plan_set")[1]}
     plans_touched = sorted(touched & plan_set)
-    diffusion = frame(_batched(store, "summary_diffusion_rows", plans_touched, plain=True), DIFFUSION_COLUMNS)
-    tables["diffusion"] = _concat(kept(old["diffusion"], full=True), diffusion)
-    tree_query = tree_rows_of(store, plans_touched)
-    rows = [_tree_query_row(r) for r in kept(tree).to_dict("records")] + tree_query
+    diffusion = _batched(store, "summary_diffusion_rows", plans_touched, plain=True)
+    tables["diffusion"] = patched("diffusion", diffusion, keep={expand(p) for p in stay})
+    kept_tree = arrow.records(arrow.rows_in(tree, "plan", stay))
+    rows = [_tree_query_row(r) for r in kept_tree] + tree_rows_of(store, plans_touched)
     rows.sort(
         key=lambda r: tuple(order_key(r.get(c)) for c in ("rank", "region", "docNumber", "title", "plan"))
     )
-    actions = {str(p): int(n) for p, n in zip(kept(tree)["plan"], kept(tree)["actions"], strict=True)}
+    actions = {r["plan"]: int(r["actions"]) for r in kept_tree}
     actions |= {
         str(r["plan"]): int(r["actions"]) for r in _batched(store, "summary_action_counts", plans_touched)
     }
-    tables["hierarchy"] = frame(tree_rows(rows, actions, tables["targets"]), HIERARCHY_COLUMNS)
-    tables["matrix"] = matrix_table(tables["responsibilities"])
-    return {name: _typed(tables[name].reset_index(drop=True), old.get(name)) for name in BUILDERS}
+    hierarchy = tree_rows(rows, actions, _counts(tables["targets"], "plan"))
+    tables["hierarchy"] = _anew(tree, hierarchy)
+    tables["matrix"] = _matrix(tables["responsibilities"], old["matrix"])
+    return tables
+
+
+def _with_regions(cells: list[dict], regions: list[dict]) -> list[dict]:
+    """summary_plan_cells's rows joined with their plans' region labels as matrix_cell's OPTIONAL
+    joins them: a row per label, in order, or one without a region."""
+    labels: dict[str, list] = {}
+    for r in regions:
+        labels.setdefault(str(r["plan"]), []).append(r["region"])
+    return [
+        {**row, "region": region}
+        for row in cells
+        for region in sorted(labels.get(str(row["plan"]), [None]), key=order_key)
+    ]
+
+
+def _anew(like: pa.Table, rows: list[dict]) -> pa.Table:
+    """``rows`` as a table of ``like``'s schema (its rows replaced), in their order."""
+    return arrow.combine(like.slice(0, 0), arrow.rows_table(rows, like.schema))
+
+
+def _counts(table: pa.Table, column: str) -> dict[str, int]:
+    """The rows of ``table`` per value of its text ``column``."""
+    counts = pc.value_counts(table.column(column).combine_chunks().cast(pa.string())).to_pylist()
+    return {c["values"]: c["counts"] for c in counts if c["values"] is not None}
+
+
+def _matrix(responsibilities: pa.Table, like: pa.Table) -> pa.Table:
+    """:func:`kg.summaries.tables.matrix_table` on Arrow: the responsibilities' actions added up per
+    department type, theme, level and role (grouped by their codes), sorted by them."""
+    rows = responsibilities.filter(pc.is_valid(responsibilities.column("theme")))
+    codes = arrow.sort_keys_table(rows, MATRIX_KEYS).append_column("actions", rows.column("actions"))
+    sums = codes.group_by(MATRIX_KEYS, use_threads=False).aggregate([("actions", "sum")])
+    sums = sums.take(pc.sort_indices(sums, sort_keys=[(k, "ascending", "at_start") for k in MATRIX_KEYS]))
+    columns = []
+    for field in like.schema:
+        if field.name == "actions":
+            columns.append(sums.column("actions_sum").cast(field.type))
+            continue
+        dictionary = rows.column(field.name).combine_chunks().dictionary
+        columns.append(arrow.encoded([dictionary.take(sums.column(field.name).combine_chunks())]))
+    return pa.Table.from_arrays(columns, names=like.schema.names).replace_schema_metadata(
+        like.schema.metadata
+    )
 
 
 def tree_rows_of(store, plans: list[str]) -> list[dict]:
@@ -130,89 +178,28 @@ def _batched(store, query: str, plans: list[str], *, plain: bool = False) -> lis
     return out
 
 
-def _plan_list_order(df):
+def _plan_list_key(row: dict) -> tuple:
     """plans.rq's ORDER BY DESC(?held) ?file ?doc_number ?title ?plan (unbound first)."""
-    import pandas as pd
-
     from kg.store import expand
 
-    rows = df.astype(object).where(df.notna(), None).to_dict("records")
-    rows.sort(
-        key=lambda r: (
-            not r["held"],
-            *(order_key(r[c]) for c in ("file", "doc_number", "title")),
-            expand(r["plan"]),
-        )
+    return (
+        not row["held"],
+        *(order_key(row[c]) for c in ("file", "doc_number", "title")),
+        expand(str(row["plan"])),
     )
-    return pd.DataFrame(rows, columns=list(df.columns)).astype(df.dtypes.to_dict())
 
 
 def _tree_query_row(row: dict) -> dict:
     """A plan tree row as the hierarchy query gave it (for :func:`tree_rows`)."""
-    import pandas as pd
-
-    plain = {k: (None if pd.isna(v) else v) for k, v in row.items()}
     return {
-        "plan": plain["plan"],
-        "title": plain["title"],
-        "docNumber": plain["doc_number"],
-        "rank": None if plain["rank"] is None else int(plain["rank"]),
-        "levelName": plain["level"],
-        "region": plain["region"],
-        "held": plain["held"],
-        "parent": plain["parent"],
-        "method": plain["method"],
-        "score": plain["score"],
+        "plan": row["plan"],
+        "title": row["title"],
+        "docNumber": row["doc_number"],
+        "rank": row["rank"],
+        "levelName": row["level"],
+        "region": row["region"],
+        "held": row["held"],
+        "parent": row["parent"],
+        "method": row["method"],
+        "score": row["score"],
     }
-
-
-def _typed(df, like):
-    """``df`` with the column types of ``like`` where one of the concatenated parts was empty."""
-    if like is None:
-        return df
-    return df.astype(
-        {
-            c: t
-            for c, t in like.dtypes.items()
-            if c in df.columns and df[c].dtype != t and str(t) != "category"
-        }
-    )
-
-
-def _concat(kept, added):
-    """The previous build's rows kept (text columns as categories, as the tables are read) and the
-    rows looked up now, in one table: each text column a category of both parts' values, sorted as
-    a fresh table's, made from the parts' codes (not converted to text and back, nor compared by
-    pandas' concatenation, which hashes every category: half a second for a million rows)."""
-    import numpy as np
-    import pandas as pd
-
-    added = added.astype(
-        {c: t for c, t in kept.dtypes.items() if c in added.columns and str(t) != "category"}
-    )
-    if set(added.columns) - set(kept.columns):
-        raise ValueError(
-            f"rows with columns the table lacks: {sorted(set(added.columns) - set(kept.columns))}"
-        )
-    plain = [c for c in kept.columns if str(kept[c].dtype) != "category"]
-    rest = pd.concat([kept[plain], added[[c for c in plain if c in added.columns]]], ignore_index=True)
-    columns = {}
-    for col in kept.columns:
-        if col in plain:
-            columns[col] = rest[col]
-            continue
-        old = kept[col].cat
-        values = added[col].astype(object) if col in added.columns else pd.Series([None] * len(added))
-        values = values.where(values.notna(), None)
-        new = pd.Index([v for v in pd.unique(values.to_numpy()) if v is not None], dtype=object).astype(str)
-        categories = old.categories.union(new)
-        moved = np.append(categories.get_indexer(old.categories), -1)  # an old code's new code; -1 stays
-        codes = np.concatenate(
-            [
-                moved[old.codes.to_numpy()],
-                categories.get_indexer(values.astype(str).where(values.notna(), None)),
-            ]
-        )
-        dtype = pd.CategoricalDtype(categories, ordered=old.ordered)
-        columns[col] = pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
-    return pd.DataFrame(columns, columns=list(kept.columns))
