@@ -74,6 +74,13 @@ def build(
     ``kg build`` does; ``kg build --strict`` is the default here). Raises
     ExtractionError / ValidationError / KGError; on any of them nothing has been written.
     """
+    from kg.build.collector import paused
+
+    with paused():
+        return _build(paths, store_spec, jobs=jobs, progress=progress, incremental=incremental, strict=strict)
+
+
+def _build(paths, store_spec, *, jobs, progress, incremental, strict) -> BuildResult:
     from kg.build.append import build_append
     from kg.build.full import build_elsewhere, build_folder
     from kg.build.incremental import build_incremental

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import os
 from pathlib import Path
 
@@ -123,7 +124,9 @@ def extract_all(
 
     out = []
     chunk = max(1, min(16, len(items) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # the workers without the cyclic collector too (see kg.build.collector): each keeps its
+    # reference data for the whole corpus, and frees a document's objects by reference counting
+    with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:
         for k, result in enumerate(pool.map(work, items, chunksize=chunk)):
             out.append(keep(k, result))
             if progress and ((k + 1) % 50 == 0 or k + 1 == len(items)):
