@@ -23,18 +23,29 @@ from kg.store import MemoryStore, Store, open_store
 from kg.summaries.rows import record_tables
 
 
-def _give_back_memory() -> None:
-    """Drop the text-reuse comparison caches and hand the heap freed with them, the records and the
-    links back to the system: glibc keeps freed blocks otherwise (the trim alone gave back 0.5 GB of
-    2.2 GB at 3,000 plans), while the SHACL engine and the loader then take their own memory beside
-    them."""
-    import ctypes
-    import gc
-
+def _drop_comparison_caches() -> None:
+    """Once the corpus is linked: drop the text-reuse comparison caches (hundreds of MB at 10,000
+    plans, which the summary tables would be made beside) and hand their heap back to the system."""
     from kg.link.reuse import clear_caches
 
     clear_caches()
+    _trim_heap()
+
+
+def _give_back_memory() -> None:
+    """Once the records, the links and the tables' rows are dropped: collect (the build pauses the
+    collector, kg.build.collector) and hand the heap back to the system: glibc keeps freed blocks
+    otherwise (the trim alone gave back 0.5 GB of 2.2 GB at 3,000 plans), while the SHACL engine and
+    the loader then take their own memory beside them."""
+    import gc
+
     gc.collect()
+    _trim_heap()
+
+
+def _trim_heap() -> None:
+    import ctypes
+
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: the freed memory stays with the process
@@ -87,6 +98,7 @@ def build_folder(plan: BuildPlan) -> BuildResult:
         records = [r for _, r in documents]
         reuse = ReuseCache(None)
         links, graphs = linked(records, reuse)
+        _drop_comparison_caches()
         staged.write_links(graphs)  # encoded piecewise: ~1 GB of N-Quads at 10,000 plans
         del graphs
         staged.load_links_in_background()
