@@ -44,7 +44,7 @@ def plan_files(paths: list[Path | str] | None = None) -> list[Path]:
     """The files a build reads: ``.txt`` files under folders (sorted, recursive) and named files as given."""
     paths = [default_plans_dir()] if not paths else [Path(p) for p in paths]
     out: list[Path] = []
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()  # a file named twice, or through a link, is read once
     for p in paths:
         if p.is_dir():
             found = sorted(f for f in p.rglob("*.txt") if f.is_file())
@@ -53,7 +53,8 @@ def plan_files(paths: list[Path | str] | None = None) -> list[Path]:
         else:
             raise ExtractionError(str(p), "no such file or folder")
         for f in found:
-            key = f.resolve()
+            st = f.stat()  # one call, where resolving walked every part of the path
+            key = (st.st_dev, st.st_ino)
             if key not in seen:
                 seen.add(key)
                 out.append(f)
