@@ -264,3 +264,22 @@ def test_a_patch_on_incomplete_summaries_computes_them_anew_and_says_so(tmp_path
     assert "stale or incomplete (hierarchy)" in caplog.text
     regions = set(read_table(store, "hierarchy").query("held == True")["region"])
     assert regions == {"晋城市", "嘉峰镇", "聊城市", "淄博市"}
+
+
+@pytest.mark.parametrize(("first", "then"), [(1, 0), (0, 1)])
+def test_a_patch_gives_a_fresh_builds_types_to_columns_that_had_no_value(tmp_path, first, then):
+    # 嘉峰镇 alone assigns no department (no responsibilities, matrix or cells: tables of no rows);
+    # 晋城市 alone has no county above it; each appended to the other gives those columns values
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(SEEDS[first], plans)
+    store = tmp_path / "store"
+    build([plans], str(store))
+    shutil.copy(SEEDS[then], plans)
+    result = build([plans], str(store))
+    assert result.mode != "full" and is_fresh(store)
+    assert len(read_table(store, "cells")) > 0
+    fresh = tmp_path / "fresh"
+    build([plans], str(fresh))
+    for name in TABLES:
+        _assert_same_table(read_table(store, name), read_table(fresh, name), name)

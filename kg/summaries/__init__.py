@@ -98,9 +98,10 @@ def _compact(df):
     return df.astype({c: "category" for c in df.columns if str(df[c].dtype) in ("string", "str", "object")})
 
 
-def _previous_tables(previous: Path) -> dict | None:
+def _previous_tables(previous: Path) -> tuple[dict | None, list[tuple[str, str]]]:
     """The previous build's tables as Arrow tables (:mod:`kg.summaries.arrow`) when they are fresh
-    and whole, else None (with a warning: computing them anew takes minutes at national scale)."""
+    and whole, else None (with a warning: computing them anew takes minutes at national scale); and
+    their columns without a value (table, column), whose type no value gave (see write_summaries)."""
     from kg.summaries import arrow
 
     fresh = is_fresh(previous)
@@ -110,8 +111,27 @@ def _previous_tables(previous: Path) -> dict | None:
         log.warning(
             "the previous summaries are stale or incomplete (%s): computing them anew", ", ".join(missing)
         )
+        return None, []
+    tables = {name: arrow.untyped_as_text(arrow.read(path)) for name, path in paths.items()}
+    untyped = [(n, c) for n, t in tables.items() for c in t.schema.names if t.column(c).null_count == len(t)]
+    return tables, untyped
+
+
+def _patched(store, old: dict, changed: list, untyped: list[tuple[str, str]]) -> dict | None:
+    """The previous tables updated by the patch (:func:`kg.summaries.update.update_tables`), or None
+    when a column that had no value has one now: the patch keeps the type the previous build gave
+    it by no value, where a fresh build types the values it has (a small corpus: a level no plan
+    was at, the first plan with targets)."""
+    from kg.summaries.update import update_tables
+
+    tables = update_tables(store, old, changed)
+    typed_now = sorted(f"{n}.{c}" for n, c in untyped if tables[n].column(c).null_count < len(tables[n]))
+    if typed_now:
+        log.info(
+            "summary columns with their first values (%s): computing the summaries anew", ", ".join(typed_now)
+        )
         return None
-    return {name: arrow.read(path) for name, path in paths.items()}
+    return tables
 
 
 def write_summaries(
@@ -136,12 +156,11 @@ def write_summaries(
     out.mkdir(parents=True, exist_ok=True)
     stamp = out / STAMP
     stamp.unlink(missing_ok=True)  # stale while being rewritten
-    old = None if previous is None or changed is None else _previous_tables(Path(previous))
-    if old is not None:
+    old, untyped = (None, []) if previous is None or changed is None else _previous_tables(Path(previous))
+    tables = None if old is None else _patched(store, old, changed, untyped)
+    if tables is not None:
         from kg.summaries import arrow
-        from kg.summaries.update import update_tables
 
-        tables = update_tables(store, old, changed)
         for name, table in tables.items():
             tmp = out / f"{name}.parquet.tmp-{os.getpid()}"
             arrow.write(table, tmp)
@@ -164,7 +183,7 @@ def write_summaries(
         **_stamp_record(folder),
         "counts": {"department_kinds": kinds},
         "rows": rows,
-        "incremental": old is not None,
+        "incremental": tables is not None,
     }
     stamp.write_text(json.dumps(record) + "\n", encoding="utf-8")
     return record["rows"]

@@ -29,6 +29,23 @@ def write(table: pa.Table, path: str | Path) -> None:
     pq.write_table(table, path, write_statistics=False)
 
 
+def untyped_as_text(table: pa.Table) -> pa.Table:
+    """``table`` with each column of Parquet's null type (pandas writes a column of no rows so) as a
+    text column of no value, which the patch's steps take like any other."""
+    if not any(pa.types.is_null(f.type) for f in table.schema):
+        return table
+    empty = pa.array([], type=pa.string())
+    columns = [
+        pa.DictionaryArray.from_arrays(pa.nulls(len(table), pa.int8()), empty)
+        if pa.types.is_null(f.type)
+        else table.column(f.name)
+        for f in table.schema
+    ]
+    return pa.Table.from_arrays(columns, names=table.schema.names).replace_schema_metadata(
+        table.schema.metadata
+    )
+
+
 def is_text(field: pa.Field) -> bool:
     return (
         pa.types.is_dictionary(field.type)

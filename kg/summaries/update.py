@@ -134,7 +134,7 @@ def _matrix(responsibilities: pa.Table, like: pa.Table) -> pa.Table:
     columns = []
     for field in like.schema:
         if field.name == "actions":
-            columns.append(sums.column("actions_sum").cast(field.type))
+            columns.append(sums.column("actions_sum").cast(pa.int64()))
             continue
         dictionary = rows.column(field.name).combine_chunks().dictionary
         columns.append(arrow.encoded([dictionary.take(sums.column(field.name).combine_chunks())]))
