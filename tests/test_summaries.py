@@ -283,3 +283,25 @@ def test_a_patch_gives_a_fresh_builds_types_to_columns_that_had_no_value(tmp_pat
     build([plans], str(fresh))
     for name in TABLES:
         _assert_same_table(read_table(store, name), read_table(fresh, name), name)
+
+
+def test_a_patch_orders_tied_targets_and_cells_as_a_fresh_build(tmp_path):
+    # two plans of one region, level, indicators and years: their targets tie on the query's ORDER
+    # BY; the one added sorts first by file name, so a fresh build reads it first
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = SEEDS[3].read_text(encoding="utf-8")  # 淄博市
+    assert "淄政发〔2021〕5号" in text
+    (plans / "b_zibo.txt").write_text(text, encoding="utf-8")
+    store = tmp_path / "store"
+    build([plans], str(store))
+    (plans / "a_zibo.txt").write_text(text.replace("淄政发〔2021〕5号", "淄政发〔2021〕6号"), encoding="utf-8")
+    result = build([plans], str(store))
+    assert result.mode != "full" and read_stamp(store)["incremental"]
+    targets = read_table(store, "targets")
+    assert {"hcid:doc/淄政发-2021-5", "hcid:doc/淄政发-2021-6"} <= set(targets["plan"].astype(str))
+    assert targets.duplicated(["rank", "region", "indicatorName", "year"]).any()
+    fresh = tmp_path / "fresh"
+    build([plans], str(fresh))
+    for name in ("targets", "cells"):
+        _assert_same_table(read_table(store, name), read_table(fresh, name), name)

@@ -74,11 +74,11 @@ def write_links_file(path: Path, graphs: dict[URIRef, list]) -> None:
             out.write(chunk)
 
 
-def sync_links(store: Store, old: Path, new: Path, graphs: dict[URIRef, list]) -> list[int] | None:
+def sync_links(store: Store, old: Path, new: Path, graphs: dict[URIRef, list]) -> tuple[bytes, bytes] | None:
     """Make ``store`` hold ``graphs`` as its corpus-level graphs and write their mirror to ``new``.
     With the previous mirror (``old``) only the quads whose lines differ are removed and added;
-    without it the graphs are replaced whole. Returns [removed, added] quads, or None for a whole
-    replacement."""
+    without it the graphs are replaced whole. Returns the (removed, added) lines, or None for a
+    whole replacement."""
     new.mkdir()
     parts = mirror_parts(old)
     if not parts:
@@ -101,12 +101,13 @@ def sync_links(store: Store, old: Path, new: Path, graphs: dict[URIRef, list]) -
     # so the old lines were written by this code), writes each distinct triple once, and the
     # corpus-level graphs hold no blank nodes. The engine normalises some literals on parsing;
     # removing before adding keeps a quad that is both removed and added.
-    store.remove_quads(b"".join(gone))
-    store.add_quads(b"".join(added))
+    removed_lines, added_lines = b"".join(sorted(gone)), b"".join(added)
+    store.remove_quads(removed_lines)
+    store.add_quads(added_lines)
     # A corpus-level graph that is no longer produced: drop its name too (an emptied graph stays listed).
     produced = {str(iri) for iri in graphs}
     store.remove_graphs([g for g in store.graphs() if is_corpus_level(str(g)) and str(g) not in produced])
-    return [len(gone), len(added)]
+    return removed_lines, added_lines
 
 
 def append_links_mirror(old: Path, new: Path, graph: URIRef, triples: list) -> None:

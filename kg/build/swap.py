@@ -83,13 +83,15 @@ def finish(
     *,
     summary: tuple[int, dict] | None = None,
     changed: list[URIRef] | None = None,
+    link_lines: bytes | None = None,
     given=None,
     reuse_cache: tuple[ReuseCache, bool] | None = None,
     triples: int | None = None,
 ) -> int:
     """Complete the new store (counts and build.json, records and text-reuse caches, summaries) and
     swap it into place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its
-    summaries are then updated plan by plan); ``given``: the summaries' tables a build made from its
+    summaries are then updated plan by plan), ``link_lines`` the N-Quads lines of the links graph
+    it removed or added (None: not known; the summaries are then computed anew); ``given``: the summaries' tables a build made from its
     records. ``reuse_cache``: (the cache this build compared texts through, whether it keeps the
     previous store's entries). ``triples``: the new store's number of triples, when the patch
     counted them."""
@@ -106,7 +108,7 @@ def finish(
     # the pages' tables, stamped with this build.json: written inside the new folder, swapped with it
     with open_store(tmp, read_only=True) as store:
         previous = target if changed is not None else None
-        write_summaries(store, tmp, previous=previous, changed=changed, given=given)
+        write_summaries(store, tmp, previous=previous, changed=changed, link_lines=link_lines, given=given)
     swap(target, tmp)
     return triples
 
@@ -156,10 +158,13 @@ def patch_folder_store(
             store.remove_graphs([*remove, *graphs])
             store.load_nquads(b"".join(graphs.values()))
             after = sum(store.graph_quad_count(str(g)) for g in graphs) if counting else 0
+            # the link lines that differ (None: unknown), for the summaries of the plans they concern
+            link_lines: bytes | None = b""
             if links is not None:
-                changed = sync_links(store, target / LINKS_DIR, tmp / LINKS_DIR, links)
-                if changed is not None:
-                    info["links_changed"] = changed
+                delta = sync_links(store, target / LINKS_DIR, tmp / LINKS_DIR, links)
+                link_lines = None if delta is None else b"".join(delta)
+                if delta is not None:
+                    info["links_changed"] = [delta[0].count(b"\n"), delta[1].count(b"\n")]
             if links_added is not None:
                 graph, triples_added, quads = links_added
                 if counting:
@@ -167,6 +172,7 @@ def patch_folder_store(
                     after += given - held
                 store.add_quads(quads)
                 append_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, graph, triples_added)
+                link_lines = None if link_lines is None else link_lines + quads
             if links_delta is not None:
                 gone, added = links_delta
                 before += store.held_quads(gone)[1] if counting else 0
@@ -176,6 +182,7 @@ def patch_folder_store(
                     after += given - held
                 store.add_quads(added)
                 patch_links_mirror(target / LINKS_DIR, tmp / LINKS_DIR, gone, added)
+                link_lines = None if link_lines is None else link_lines + gone + added
             if counting:
                 triples = previous_triples - before + after
             if nodes is not None:
@@ -192,6 +199,7 @@ def patch_folder_store(
             target,
             summary=summary,
             changed=[*remove, *graphs],
+            link_lines=link_lines,
             reuse_cache=reuse_cache,
             triples=triples,
         )

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 
 SUMMARY_DIR = "summaries"
 STAMP = "stamp.json"
-SUMMARY_FORMAT = 6  # raise when a table's columns or meaning change: older tables are then stale
+SUMMARY_FORMAT = 7  # raise when a table's columns or meaning change: older tables are then stale
 TABLES = (
     "plans", "hierarchy", "responsibilities", "targets", "department_types", "matrix", "diffusion", "cells",
 )  # fmt: skip
@@ -117,14 +117,16 @@ def _previous_tables(previous: Path) -> tuple[dict | None, list[tuple[str, str]]
     return tables, untyped
 
 
-def _patched(store, old: dict, changed: list, untyped: list[tuple[str, str]]) -> dict | None:
+def _patched(
+    store, old: dict, changed: list, link_lines: bytes, untyped: list[tuple[str, str]]
+) -> dict | None:
     """The previous tables updated by the patch (:func:`kg.summaries.update.update_tables`), or None
     when a column that had no value has one now: the patch keeps the type the previous build gave
     it by no value, where a fresh build types the values it has (a small corpus: a level no plan
     was at, the first plan with targets)."""
     from kg.summaries.update import update_tables
 
-    tables = update_tables(store, old, changed)
+    tables = update_tables(store, old, changed, link_lines)
     typed_now = sorted(f"{n}.{c}" for n, c in untyped if tables[n].column(c).null_count < len(tables[n]))
     if typed_now:
         log.info(
@@ -140,15 +142,17 @@ def write_summaries(
     *,
     previous: str | Path | None = None,
     changed: list | None = None,
+    link_lines: bytes | None = None,
     given=None,
 ) -> dict[str, int]:
     """Compute the tables of ``store`` (the graph of the folder, opened) and write them with their
     stamp into ``folder/summaries`` (replaced whole). Returns the rows of each table.
 
     ``previous`` (the store folder this one was patched from) and ``changed`` (the IRIs of the
-    document graphs the patch wrote): every table is the previous build's, updated by
-    :func:`kg.summaries.update.update_tables` — when the previous summaries are fresh and whole;
-    else (with a warning: minutes at national scale) all are computed anew by SPARQL.
+    document graphs the patch wrote or dropped) with ``link_lines`` (the N-Quads lines of the links
+    graph it removed or added): every table is the previous build's, updated by
+    :func:`kg.summaries.update.update_tables` — when the previous summaries are fresh and whole and
+    the link lines known; else (with a warning: minutes at national scale) all are computed anew.
     ``given`` (:class:`kg.summaries.rows.RecordTables`, made from a build's records): the tables
     made from them, only the department types queried."""
     folder = Path(folder)
@@ -157,7 +161,10 @@ def write_summaries(
     stamp = out / STAMP
     stamp.unlink(missing_ok=True)  # stale while being rewritten
     old, untyped = (None, []) if previous is None or changed is None else _previous_tables(Path(previous))
-    tables = None if old is None else _patched(store, old, changed, untyped)
+    if old is not None and link_lines is None:
+        log.warning("the links were replaced whole: computing the summaries anew")
+        old = None
+    tables = None if old is None else _patched(store, old, changed, link_lines, untyped)
     if tables is not None:
         from kg.summaries import arrow
 

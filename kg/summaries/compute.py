@@ -12,6 +12,7 @@ from kg.summaries.tables import (
     frame,
     matrix_table,
     sorted_cells,
+    sorted_targets,
     targets_per_plan,
     tree_rows,
 )
@@ -74,8 +75,8 @@ BUILDERS = {
     "plans": _plans,
     "hierarchy": _hierarchy,
     "responsibilities": _responsibilities,
-    "targets": lambda store: query_table("indicator_targets", name=Literal(""))(store).drop(
-        columns=["indicator"]
+    "targets": lambda store: sorted_targets(
+        query_table("indicator_targets", name=Literal(""))(store).drop(columns=["indicator"])
     ),
     "department_types": query_table("department_types"),
     "matrix": lambda store: matrix_table(_responsibilities(store)),

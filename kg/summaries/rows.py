@@ -25,11 +25,11 @@ from kg.summaries.tables import (
     DIFFUSION_COLUMNS,
     PLAN_COLUMNS,
     TARGET_COLUMNS,
-    TARGET_ORDER,
     count_responsibilities,
     frame,
     options,
     sorted_cells,
+    sorted_targets,
 )
 
 
@@ -59,9 +59,7 @@ def record_tables(records, links) -> RecordTables:
     targets = frame(target_rows(corpus), TARGET_COLUMNS)
     return RecordTables(
         responsibilities=count_responsibilities(responsibility_rows(corpus)),
-        targets=targets.sort_values(list(TARGET_ORDER), na_position="first", kind="stable").reset_index(
-            drop=True
-        ),
+        targets=sorted_targets(targets),
         cells=sorted_cells(frame(cell_rows(corpus), CELL_COLUMNS)),
         plans=frame(plan_rows.plan_rows(described, labels), PLAN_COLUMNS),
         diffusion=frame(plan_rows.diffusion_rows(described, links, labels), DIFFUSION_COLUMNS),

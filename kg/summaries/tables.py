@@ -44,7 +44,10 @@ TARGET_COLUMNS = (
 )  # fmt: skip  (indicator_targets.rq's, without ?indicator)
 
 
-TARGET_ORDER = ("rank", "region", "indicatorName", "year")  # the query's ORDER BY
+# the query's ORDER BY, then every other column: a total order, so that a patched table's rows are
+# in a fresh build's order (a patch adds its rows after the kept ones, in the engine's order)
+TARGET_ORDER = ("rank", "region", "indicatorName", "year", "plan", "title", "held", "reference", "origin",
+                "comparator", "valueText", "value", "unit", "kind")  # fmt: skip
 
 
 ABOVE = ("province", "city", "county")  # the levels a plan is grouped under on the overview
@@ -212,11 +215,15 @@ DIFFUSION_COLUMNS = [
 ]  # fmt: skip  (diffusion.rq's)
 
 
-CELL_ORDER = ["type", "theme", "region", "plan", "ordinal", "roleLabel", "department"]
+CELL_ORDER = [
+    "type", "theme", "region", "plan", "ordinal", "roleLabel", "department",  # matrix_cell.rq's ORDER BY
+    "title", "levelName", "action", "actionName", "source",  # then the rest: a total order (TARGET_ORDER)
+]  # fmt: skip
 
 
 def sorted_cells(df):
-    """A cell's rows together, each cell in matrix_cell.rq's order (unbound first, as SPARQL sorts)."""
+    """A cell's rows together, each cell in matrix_cell.rq's order (unbound first, as SPARQL sorts),
+    its ties in the order of the other columns."""
     return df.sort_values(CELL_ORDER, na_position="first", kind="stable").reset_index(drop=True)
 
 
@@ -232,3 +239,9 @@ def options(values, labels: dict | None = None) -> list:
 def order_key(value) -> tuple:
     """A value as SPARQL's ORDER BY places it: unbound first."""
     return (0, "") if value is None else (1, value)
+
+
+def sorted_targets(df):
+    """The targets in indicator_targets.rq's order (unbound first), its ties in the order of the
+    other columns (:data:`TARGET_ORDER`)."""
+    return df.sort_values(list(TARGET_ORDER), na_position="first", kind="stable").reset_index(drop=True)

@@ -8,6 +8,8 @@ sort and write again for a patch of one plan."""
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -23,9 +25,12 @@ from kg.summaries.tables import (
 )
 
 
-def update_tables(store, old: dict[str, pa.Table], changed: list) -> dict[str, pa.Table]:
+def update_tables(
+    store, old: dict[str, pa.Table], changed: list, link_lines: bytes = b""
+) -> dict[str, pa.Table]:
     """The tables of ``store`` after a patch build, from the previous build's (``old``, every table):
-    the rows of the plans in the ``changed`` graphs looked up plan by plan; of the plan list, tree and
+    the rows of the plans in the ``changed`` graphs, and of the plans the changed ``link_lines``
+    (N-Quads of the links graph, removed or added) concern, looked up plan by plan; of the plan list, tree and
     lags, the rows of the plans a patch can have changed (those rewritten, those that appeared,
     vanished or stopped being held, those whose parent differs, every plan only cited, and the
     plans derived from any of these), looked up in batches; every other row kept."""
@@ -39,6 +44,8 @@ def update_tables(store, old: dict[str, pa.Table], changed: list) -> dict[str, p
             str(r["plan"]) for r in named_records(store, "held_plans_in_graph", graph=URIRef(str(iri)))[1]
         }
     held = {str(r["plan"]): bool(r["held"]) for r in named_records(store, "summary_plan_state")[1]}
+    # a plan's themes and its departments' types are in the links graph, not in its own
+    fresh |= plans_of_link_lines(store, link_lines, {p for p, h in held.items() if h})
     parents = {str(r["plan"]): str(r["parent"]) for r in named_records(store, "summary_derivations")[1]}
     before = dict(zip(arrow.texts(old["plans"], "plan"), arrow.texts(old["plans"], "held"), strict=True))
     tree = old["hierarchy"]
@@ -143,6 +150,31 @@ def _matrix(responsibilities: pa.Table, like: pa.Table) -> pa.Table:
     )
 
 
+def plans_of_link_lines(store, lines: bytes, plans: set[str]) -> set[str]:
+    """The plans of ``plans`` (prefixed IRIs) whose own rows the link ``lines`` (N-Quads) can change:
+    a plan that is, or whose part (an action, an indicator) is, the subject of a line, and a plan
+    whose responsibilities name a department node that is one."""
+    from kg.store import shorten
+
+    found, others = set(), []
+    for iri in sorted({m.decode() for m in re.findall(rb"^<([^>]*)>", lines, re.MULTILINE)}):
+        name = shorten(iri)
+        plan = next((name[:k] for k in _cuts(name) if name[:k] in plans), None)
+        if plan is None:
+            others.append(iri)
+        else:
+            found.add(plan)
+    if others:
+        rows = _batched(store, "summary_plans_of_departments", others, var="org", expanded=True)
+        found |= {str(r["plan"]) for r in rows} & plans
+    return found
+
+
+def _cuts(name: str) -> list[int]:
+    """The lengths of ``name`` and of its prefixes that end before a "/", longest first."""
+    return [len(name), *(k for k in range(len(name) - 1, 0, -1) if name[k] == "/")]
+
+
 def tree_rows_of(store, plans: list[str]) -> list[dict]:
     """summary_tree_rows joined with summary_tree_parents as the OPTIONAL of the hierarchy query
     joins them: each row once per parent (in the parents' order), or once without one."""
@@ -160,10 +192,12 @@ def tree_rows_of(store, plans: list[str]) -> list[dict]:
 BATCH = 400  # plans bound per query: a few milliseconds per plan, where a whole-graph query takes seconds
 
 
-def _batched(store, query: str, plans: list[str], *, plain: bool = False) -> list[dict]:
-    """The named ``query``'s rows for ``plans`` (prefixed IRIs), :data:`BATCH` bound at a time; as
-    records (prefixed IRIs, Python values), or with ``plain`` as text (an IRI as itself, a literal
-    as its lexical form)."""
+def _batched(
+    store, query: str, plans: list[str], *, plain: bool = False, var: str = "plan", expanded: bool = False
+) -> list[dict]:
+    """The named ``query``'s rows for ``plans`` (prefixed IRIs; full ones with ``expanded``) bound to
+    ``var``, :data:`BATCH` at a time; as records (prefixed IRIs, Python values), or with ``plain`` as
+    text (an IRI as itself, a literal as its lexical form)."""
     from rdflib import URIRef
 
     from kg.queries import load_query
@@ -171,9 +205,8 @@ def _batched(store, query: str, plans: list[str], *, plain: bool = False) -> lis
 
     out = []
     for k in range(0, len(plans), BATCH):
-        answer = store.query_raw(
-            load_query(query), bindings={"plan": [URIRef(expand(p)) for p in plans[k : k + BATCH]]}
-        )
+        iris = [URIRef(p if expanded else expand(p)) for p in plans[k : k + BATCH]]
+        answer = store.query_raw(load_query(query), bindings={var: iris})
         out += answer.plain_rows() if plain else answer.records()
     return out
 
