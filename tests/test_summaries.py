@@ -295,7 +295,9 @@ def test_a_patch_orders_tied_targets_and_cells_as_a_fresh_build(tmp_path):
     (plans / "b_zibo.txt").write_text(text, encoding="utf-8")
     store = tmp_path / "store"
     build([plans], str(store))
-    (plans / "a_zibo.txt").write_text(text.replace("淄政发〔2021〕5号", "淄政发〔2021〕6号"), encoding="utf-8")
+    (plans / "a_zibo.txt").write_text(
+        text.replace("淄政发〔2021〕5号", "淄政发〔2021〕6号"), encoding="utf-8"
+    )
     result = build([plans], str(store))
     assert result.mode != "full" and read_stamp(store)["incremental"]
     targets = read_table(store, "targets")
