@@ -2,7 +2,7 @@
 
 A build holds millions of long-lived objects (the records, the links, the summary rows) and makes
 few reference cycles: each full collection walks all of them to free next to nothing, up to 5 s
-each at 10,000 plans, a sixth of a full build in all (bench/results/build-10000.json). Memory is
+each at 10,000 plans, a fifth of a full build in all (bench/results/build-10000.json). Memory is
 still freed by reference counting as it goes, and a full build collects once, where it drops its
 records (kg.build.full)."""
 

@@ -90,9 +90,9 @@ def finish(
 ) -> int:
     """Complete the new store (counts and build.json, records and text-reuse caches, summaries) and
     swap it into place. ``changed``: the document graphs a patch of ``target`` wrote or dropped (its
-    summaries are then updated plan by plan), ``link_lines`` the N-Quads lines of the links graph
-    it removed or added (None: not known; the summaries are then computed anew); ``given``: the summaries' tables a build made from its
-    records. ``reuse_cache``: (the cache this build compared texts through, whether it keeps the
+    summaries are then updated plan by plan), with ``link_lines``, the N-Quads lines of the links
+    graph it removed or added (None: not known; the summaries are then computed anew). ``given``:
+    the summaries' tables a build made from its records. ``reuse_cache``: (the cache this build compared texts through, whether it keeps the
     previous store's entries). ``triples``: the new store's number of triples, when the patch
     counted them."""
     if summary is None:

@@ -30,8 +30,8 @@ def update_tables(
 ) -> dict[str, pa.Table]:
     """The tables of ``store`` after a patch build, from the previous build's (``old``, every table):
     the rows of the plans in the ``changed`` graphs, and of the plans the changed ``link_lines``
-    (N-Quads of the links graph, removed or added) concern, looked up plan by plan; of the plan list, tree and
-    lags, the rows of the plans a patch can have changed (those rewritten, those that appeared,
+    (N-Quads of the links graph, removed or added) concern, looked up plan by plan; of the plan
+    list, tree and lags, the rows of the plans a patch can have changed (those rewritten, those that appeared,
     vanished or stopped being held, those whose parent differs, every plan only cited, and the
     plans derived from any of these), looked up in batches; every other row kept."""
     from rdflib import URIRef
