@@ -307,3 +307,35 @@ def test_a_patch_orders_tied_targets_and_cells_as_a_fresh_build(tmp_path):
     build([plans], str(fresh))
     for name in ("targets", "cells"):
         _assert_same_table(read_table(store, name), read_table(fresh, name), name)
+
+
+def test_a_patch_rewrites_the_rows_of_a_plan_only_cited_that_its_citers_describe(tmp_path):
+    # 晋城市 removed, its counties still cite it: a plan only cited, described in the links graph
+    # by its citations; the first county's citation then gives it another title
+    from bench.generate import generate
+
+    corpus = tmp_path / "plans"
+    rows = generate(corpus, 3300, select=_in_jincheng)
+    city = next(r for r in rows if r["level"] == "city")
+    first = corpus / min(r["file"] for r in rows if r["level"] == "county")
+    store = tmp_path / "store"
+    build([corpus], str(store))
+    (corpus / city["file"]).unlink()
+    assert build([corpus], str(store)).mode != "full"
+    cited = lambda: read_table(store, "hierarchy").query("level == 'city'")  # noqa: E731
+    assert list(cited()["held"]) == [False] and list(cited()["title"]) == [city["title"]]
+
+    text = first.read_text(encoding="utf-8")
+    renamed = city["title"].replace("关于推进", "关于深入推进")
+    assert f"《{city['title']}》" in text and renamed != city["title"]
+    first.write_text(text.replace(f"《{city['title']}》", f"《{renamed}》"), encoding="utf-8")
+    result = build([corpus], str(store))
+    assert result.mode == "incremental" and read_stamp(store)["incremental"]
+    assert list(cited()["held"]) == [False] and list(cited()["title"]) == [renamed]
+    plans = read_table(store, "plans")
+    assert list(plans[plans["plan"] == cited()["plan"].iloc[0]]["title"]) == [renamed]
+
+    fresh = tmp_path / "fresh"
+    build([corpus], str(fresh))
+    for name in TABLES:
+        _assert_same_table(read_table(store, name), read_table(fresh, name), name)

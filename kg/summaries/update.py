@@ -29,11 +29,12 @@ def update_tables(
     store, old: dict[str, pa.Table], changed: list, link_lines: bytes = b""
 ) -> dict[str, pa.Table]:
     """The tables of ``store`` after a patch build, from the previous build's (``old``, every table):
-    the rows of the plans in the ``changed`` graphs, and of the plans the changed ``link_lines``
+    the rows of the plans in the ``changed`` graphs, and of the held plans the changed ``link_lines``
     (N-Quads of the links graph, removed or added) concern, looked up plan by plan; of the plan
-    list, tree and lags, the rows of the plans a patch can have changed (those rewritten, those that appeared,
-    vanished or stopped being held, those whose parent differs, every plan only cited, and the
-    plans derived from any of these), looked up in batches; every other row kept."""
+    list, tree and lags, the rows of the plans a patch can have changed (those rewritten, those
+    the link lines concern, held or only cited, those that appeared, vanished or stopped being
+    held, those whose parent differs, and the plans derived from any of these), looked up in
+    batches; every other row kept."""
     from rdflib import URIRef
 
     from kg.store import expand
@@ -44,8 +45,10 @@ def update_tables(
             str(r["plan"]) for r in named_records(store, "held_plans_in_graph", graph=URIRef(str(iri)))[1]
         }
     held = {str(r["plan"]): bool(r["held"]) for r in named_records(store, "summary_plan_state")[1]}
-    # a plan's themes and its departments' types are in the links graph, not in its own
-    fresh |= plans_of_link_lines(store, link_lines, {p for p, h in held.items() if h})
+    # a plan's themes, its departments' types, its parent, its regions' and issuer's labels, and all
+    # of a plan only cited, are in the links graph, not in its own
+    linked = plans_of_link_lines(store, link_lines, set(held))
+    fresh |= {p for p in linked if held[p]}
     parents = {str(r["plan"]): str(r["parent"]) for r in named_records(store, "summary_derivations")[1]}
     before = dict(zip(arrow.texts(old["plans"], "plan"), arrow.texts(old["plans"], "held"), strict=True))
     tree = old["hierarchy"]
@@ -54,8 +57,8 @@ def update_tables(
         for p, a in zip(arrow.texts(tree, "plan"), arrow.texts(tree, "parent"), strict=True)
         if a is not None
     }
-    touched = set(fresh)
-    touched |= {p for p, h in held.items() if not h or before.get(p) != h}
+    touched = fresh | linked
+    touched |= {p for p, h in held.items() if before.get(p) != h}
     touched |= {p for p in set(parents) | set(parents_before) if parents.get(p) != parents_before.get(p)}
     # a plan whose parent is looked up again: its row names the parent's title, and its link's
     # method and score were found against that parent's description
@@ -151,9 +154,10 @@ def _matrix(responsibilities: pa.Table, like: pa.Table) -> pa.Table:
 
 
 def plans_of_link_lines(store, lines: bytes, plans: set[str]) -> set[str]:
-    """The plans of ``plans`` (prefixed IRIs) whose own rows the link ``lines`` (N-Quads) can change:
-    a plan that is, or whose part (an action, an indicator) is, the subject of a line, and a plan
-    whose responsibilities name a department node that is one."""
+    """The plans of ``plans`` (prefixed IRIs) whose rows the link ``lines`` (N-Quads) can change:
+    a plan that is, or whose part (an action, an indicator, its derivation) is, the subject of a
+    line, and a plan whose issuer, region, province or responsibilities name a node that is one
+    (its labels, its department type)."""
     from kg.store import shorten
 
     found, others = set(), []
@@ -165,7 +169,7 @@ def plans_of_link_lines(store, lines: bytes, plans: set[str]) -> set[str]:
         else:
             found.add(plan)
     if others:
-        rows = _batched(store, "summary_plans_of_departments", others, var="org", expanded=True)
+        rows = _batched(store, "summary_plans_of_nodes", others, var="node", expanded=True)
         found |= {str(r["plan"]) for r in rows} & plans
     return found
 
