@@ -49,20 +49,15 @@ def update_tables(
     # of a plan only cited, are in the links graph, not in its own
     linked = plans_of_link_lines(store, link_lines, set(held))
     fresh |= {p for p in linked if held[p]}
-    parents = {str(r["plan"]): str(r["parent"]) for r in named_records(store, "summary_derivations")[1]}
     before = dict(zip(arrow.texts(old["plans"], "plan"), arrow.texts(old["plans"], "held"), strict=True))
     tree = old["hierarchy"]
-    parents_before = {
-        p: a
-        for p, a in zip(arrow.texts(tree, "plan"), arrow.texts(tree, "parent"), strict=True)
-        if a is not None
-    }
     touched = fresh | linked
     touched |= {p for p, h in held.items() if before.get(p) != h}
-    touched |= {p for p in set(parents) | set(parents_before) if parents.get(p) != parents_before.get(p)}
-    # a plan whose parent is looked up again: its row names the parent's title, and its link's
-    # method and score were found against that parent's description
-    touched |= {p for p, parent in parents.items() if parent in touched}
+    # a plan whose parent is looked up again: its row names the parent's title. A plan whose own
+    # parent changed is in ``linked`` (its derivation is in the links graph), so the previous
+    # tree's parents are those of every other plan.
+    pairs = zip(arrow.texts(tree, "plan"), arrow.texts(tree, "parent"), strict=True)
+    touched |= {p for p, parent in pairs if parent is not None and parent in touched}
     touched &= set(held)
     stay = set(held) - touched
     unheld = {p for p, h in held.items() if not h and before.get(p)}  # their documents removed
@@ -90,13 +85,13 @@ def update_tables(
     plan_rows = arrow.records(arrow.rows_in(old["plans"], "plan", stay)) + batch("summary_plan_rows")
     tables["plans"] = _anew(old["plans"], sorted(plan_rows, key=_plan_list_key))
     # of the legal resources, only plans are in the tree and lags (the cited laws and programmes not;
-    # a cited document the patch turned into a plan is one now)
-    plan_set = {str(r["plan"]) for r in named_records(store, "summary_plan_set")[1]}
-    plans_touched = sorted(touched & plan_set)
+    # a cited document the patch turned into a plan is one now): the plans the tree rows give
+    touched_rows = tree_rows_of(store, sorted(touched))
+    plans_touched = sorted({str(r["plan"]) for r in touched_rows})
     diffusion = _batched(store, "summary_diffusion_rows", plans_touched, plain=True)
     tables["diffusion"] = patched("diffusion", diffusion, keep={expand(p) for p in stay})
     kept_tree = arrow.records(arrow.rows_in(tree, "plan", stay))
-    rows = [_tree_query_row(r) for r in kept_tree] + tree_rows_of(store, plans_touched)
+    rows = [_tree_query_row(r) for r in kept_tree] + touched_rows
     rows.sort(
         key=lambda r: tuple(order_key(r.get(c)) for c in ("rank", "region", "docNumber", "title", "plan"))
     )
