@@ -32,9 +32,8 @@ def update_tables(
     the rows of the plans in the ``changed`` graphs, and of the held plans the changed ``link_lines``
     (N-Quads of the links graph, removed or added) concern, looked up plan by plan; of the plan
     list, tree and lags, the rows of the plans a patch can have changed (those rewritten, those
-    the link lines concern, held or only cited, those that appeared, vanished or stopped being
-    held, those whose parent differs, and the plans derived from any of these), looked up in
-    batches; every other row kept."""
+    the link lines concern, held or only cited, their parents' changes included, and those that
+    appeared, vanished or stopped being held), looked up in batches; every other row kept."""
     from rdflib import URIRef
 
     from kg.store import expand
@@ -53,11 +52,9 @@ def update_tables(
     tree = old["hierarchy"]
     touched = fresh | linked
     touched |= {p for p, h in held.items() if before.get(p) != h}
-    # a plan whose parent is looked up again: its row names the parent's title. A plan whose own
-    # parent changed is in ``linked`` (its derivation is in the links graph), so the previous
-    # tree's parents are those of every other plan.
-    pairs = zip(arrow.texts(tree, "plan"), arrow.texts(tree, "parent"), strict=True)
-    touched |= {p for p, parent in pairs if parent is not None and parent in touched}
+    # a plan whose parent changed is in ``linked`` (its derivation is in the links graph); a row
+    # names its parent by IRI only (the tree's province, city and county are walked anew below),
+    # so a plan's rows do not change with its parent's
     touched &= set(held)
     stay = set(held) - touched
     unheld = {p for p, h in held.items() if not h and before.get(p)}  # their documents removed
