@@ -15,13 +15,22 @@ same path as an append build, without writing.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from kg.build.cache import RECORDS_DIR, RecordCache
 from kg.build.common import BuildRefused
 from kg.build.extraction import PARALLEL_FROM, extract_all, unplaceable
 from kg.build.formats import EXTRACT_FORMAT, LINK_FORMAT, RDF_FORMAT, STORE_FORMAT, build_format
-from kg.build.inputs import Input, Refused, check_graph_names, plan_files, read_inputs
+from kg.build.inputs import (
+    Input,
+    Refused,
+    check_graph_names,
+    plan_files,
+    read_inputs,
+    read_known,
+    write_known,
+)
 from kg.build.links_mirror import LINKS_DIR
 from kg.build.lock import BuildLock
 from kg.build.plan import BuildPlan, choose_mode, target_folder, usable_previous
@@ -92,15 +101,16 @@ def _build(paths, store_spec, *, jobs, progress, incremental, strict) -> BuildRe
         if isinstance(store_spec, Store)
         else str(default_spec() if store_spec is None else store_spec)
     )
+    start = time.perf_counter()
     files = plan_files(paths)
     check_graph_names(files)
-    inputs, unreadable = read_inputs(files)
     folder = target_folder(target)
     lock = BuildLock(folder) if folder is not None else None
     try:
         if lock:
             lock.acquire()
         previous = usable_previous(folder, incremental)
+        inputs, unreadable = read_inputs(files, read_known(folder) if previous is not None else None)
         plan = BuildPlan(
             mode=choose_mode(inputs, unreadable, previous),
             files=files,
@@ -112,14 +122,20 @@ def _build(paths, store_spec, *, jobs, progress, incremental, strict) -> BuildRe
             jobs=jobs,
             progress=progress,
             strict=strict,
+            start=start,
         )
+        plan.phase("read")
         if plan.mode == "unchanged":
-            return build_unchanged(plan)
-        if plan.mode == "append":
-            return build_append(plan)
-        if plan.mode == "incremental":
-            return build_incremental(plan)
-        return build_folder(plan) if folder is not None else build_elsewhere(plan)
+            result = build_unchanged(plan)
+        elif plan.mode == "append":
+            result = build_append(plan)
+        elif plan.mode == "incremental":
+            result = build_incremental(plan)
+        else:
+            result = build_folder(plan) if folder is not None else build_elsewhere(plan)
+        if folder is not None:
+            write_known(folder, inputs)
+        return result
     finally:
         if lock:
             lock.release()

@@ -97,15 +97,14 @@ def extract_all(
     jobs = jobs or os.cpu_count() or 1
     work = _extract_with_graph if (graphs or sink) else _extract_record
     if work is _extract_with_graph:
-        items = [(data, f.name, records_dir) for f, data, _ in inputs]
+        items = [(item.data, item.path.name, records_dir) for item in inputs]
     else:
-        items = [(data, f.name) for f, data, _ in inputs]
+        items = [(item.data, item.path.name) for item in inputs]
 
     def keep(k: int, result):
         record = result[0] if work is _extract_with_graph else result
         if isinstance(record, Refused):
-            f, _, sha = inputs[k]
-            record = dataclasses.replace(record, path=str(f), sha256=sha)
+            record = dataclasses.replace(record, path=str(inputs[k].path), sha256=inputs[k].sha256)
             result = (record, b"") if work is _extract_with_graph else record
         if sink is None:
             return result

@@ -2,25 +2,53 @@
 
 A file that cannot be read is not an error of the build: it is *refused* (:class:`Refused`, with the
 reason) like a file the extractor cannot read, and the build goes on with the others.
+
+A store folder keeps what the files' status said when they were read, with their sha256
+(``inputs.json``): a file whose size, times and inode are the same is not read or hashed again
+(reading and hashing 10,000 files took 0.35 s of a 3.7 s append build), its bytes read only if it
+is to be extracted. As git's index, it trusts only a status that was settled when it was taken:
+a file changed within :data:`SETTLED_NS` of its reading is read again by the next build, since
+a change in the same tick of the file system's clock leaves its times as they were.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import json
+import os
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 from kg.errors import ExtractionError, KGError
 from kg.locations import default_plans_dir
 
+INPUTS_FILE = "inputs.json"  # in a store folder: path -> [size, mtime_ns, ctime_ns, inode, sha256]
+SETTLED_NS = 2_000_000_000  # coarser file-system clocks (FAT's 2 s) leave a change within it unseen
 
-class Input(NamedTuple):
-    """One plan file as read: its path, its bytes and their sha256."""
+
+@dataclass(frozen=True)
+class Input:
+    """One plan file: its path, the sha256 of its bytes, and its status when it was read (size,
+    mtime_ns, ctime_ns, inode; None when too recent to be trusted by the next build). The bytes of
+    a file trusted by its status are read when they are first needed."""
 
     path: Path
-    data: bytes
     sha256: str
+    status: tuple[int, int, int, int] | None = None
+    read: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def data(self) -> bytes:
+        if self.read is not None:
+            return self.read
+        try:
+            data = self.path.read_bytes()
+        except OSError as e:
+            raise KGError(f"{self.path}: cannot read file ({e.strerror or e})") from e
+        if hashlib.sha256(data).hexdigest() != self.sha256:
+            raise KGError(f"{self.path}: changed while the build was reading the files; build again")
+        return data
 
 
 @dataclass(frozen=True)
@@ -63,17 +91,51 @@ def plan_files(paths: list[Path | str] | None = None) -> list[Path]:
     return out
 
 
-def read_inputs(files: list[Path]) -> tuple[list[Input], list[Refused]]:
-    """The files' bytes and sha256s, and the files that could not be read."""
+def read_inputs(files: list[Path], known: dict | None = None) -> tuple[list[Input], list[Refused]]:
+    """The files' sha256s (and bytes), and the files that could not be read. ``known``: path ->
+    (status, sha256) of a previous reading (:func:`read_known`); a file of the same settled status
+    is taken at that sha256 without being read."""
     inputs, refused = [], []
+    known = known or {}
+    settled_before = time.time_ns() - SETTLED_NS
     for f in files:
         try:
+            st = f.stat()
+            status = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if max(st.st_mtime_ns, st.st_ctime_ns) >= settled_before:
+                status = None
+            before = known.get(str(f))
+            if status is not None and before is not None and before[0] == status:
+                inputs.append(Input(f, before[1], status))
+                continue
             data = f.read_bytes()
         except OSError as e:
             refused.append(Refused(f.name, f"cannot read file ({e.strerror or e})", str(f)))
             continue
-        inputs.append(Input(f, data, hashlib.sha256(data).hexdigest()))
+        inputs.append(Input(f, hashlib.sha256(data).hexdigest(), status, data))
     return inputs, refused
+
+
+def read_known(folder: Path | None) -> dict:
+    """path -> (status, sha256) of the files the last build of the store ``folder`` read (empty
+    without one, or when the file is damaged: every file is then read)."""
+    if folder is None:
+        return {}
+    try:
+        found = json.loads((folder / INPUTS_FILE).read_bytes())
+        return {path: (tuple(v[:4]), v[4]) for path, v in found.items()}
+    except (OSError, ValueError, TypeError, IndexError):
+        return {}
+
+
+def write_known(folder: Path, inputs: list[Input]) -> None:
+    """Keep the settled status and sha256 of ``inputs`` in the store ``folder``, for the next build.
+    Its own file, written after the build: a status says what the bytes of a file were, whichever
+    build read it, so it need not be swapped in with the graph."""
+    found = {str(i.path): [*i.status, i.sha256] for i in inputs if i.status is not None}
+    part = folder / f".{INPUTS_FILE}.{os.getpid()}.part"
+    part.write_text(json.dumps(found, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    os.replace(part, folder / INPUTS_FILE)
 
 
 def is_corpus_level(iri: str) -> bool:

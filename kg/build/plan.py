@@ -38,14 +38,14 @@ class BuildPlan:
     jobs: int | None = None
     progress: object = None
     strict: bool = False
-    start: float = field(default_factory=time.perf_counter)
+    start: float = field(default_factory=time.perf_counter)  # when the build began (before reading)
     phases: dict[str, float] = field(default_factory=dict)
-    _mark: float = field(default_factory=time.perf_counter, repr=False)
+    _mark: float | None = field(default=None, repr=False)  # the last phase's end (None: the start)
 
     def phase(self, name: str) -> None:
         """Record the seconds since the previous phase (or since the plan was made) under ``name``."""
         now = time.perf_counter()
-        self.phases[name] = round(now - self._mark, 3)
+        self.phases[name] = round(now - (self.start if self._mark is None else self._mark), 3)
         self._mark = now
 
     def elapsed(self) -> float:
@@ -85,11 +85,11 @@ def choose_mode(inputs: list[Input], unreadable: list[Refused], previous: dict |
         return "full"
     stored = [(e["file"], e.get("path"), e["sha256"]) for e in previous["files"]]
     refused = {(e["file"], e.get("path"), e["sha256"]) for e in previous.get("refused", [])}
-    given = [(f.name, str(f), sha) for f, _, sha in inputs]
+    given = [(i.path.name, str(i.path), i.sha256) for i in inputs]
     if not unreadable and [x for x in given if x not in refused] == stored and refused <= set(given):
         return "unchanged"
-    names = [f.name for f, _, _ in inputs]
-    present = dict(zip(names, (sha for _, _, sha in inputs), strict=True))
+    names = [i.path.name for i in inputs]
+    present = dict(zip(names, (i.sha256 for i in inputs), strict=True))
     old = previous["files"]
     only_added = (
         len(present) == len(names)

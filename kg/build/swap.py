@@ -11,7 +11,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from kg.build.cache import RecordCache
+from kg.build.cache import RecordCache, carry_over, give_back, prune
 from kg.build.counts import counts_among, nodes_of, patched_counts, with_parts
 from kg.build.links_mirror import LINKS_DIR, append_links_mirror, patch_links_mirror, sync_links
 from kg.build.reuse_cache import ReuseCache
@@ -109,7 +109,15 @@ def finish(
     with open_store(tmp, read_only=True) as store:
         previous = target if changed is not None else None
         write_summaries(store, tmp, previous=previous, changed=changed, link_lines=link_lines, given=given)
-    swap(target, tmp)
+    carried = reuse is not None and carry_over(tmp, reuse)
+    try:
+        swap(target, tmp)
+    except BaseException:
+        if carried:
+            give_back(tmp, reuse)
+        raise
+    if carried:
+        prune(target, records_by_sha)
     return triples
 
 
