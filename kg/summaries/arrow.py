@@ -167,6 +167,28 @@ def sorted_by(table: pa.Table, keys: list[str]) -> pa.Table:
     return table.take(order)
 
 
+def inserted(table: pa.Table, rows: list[dict], key) -> pa.Table:
+    """``table`` (sorted by ``key``, a function of a row as a dict) with ``rows`` (dicts of plain
+    Python values) put in their places, as sorting them all would place them (no row of ``rows``
+    has a key equal to one of ``table``'s): each place found by bisection, so that only a few rows
+    of ``table`` per new row become Python values."""
+    import bisect
+
+    import numpy as np
+
+    class Keys:  # the keys of table's rows, made when bisection asks for them
+        def __len__(self) -> int:
+            return table.num_rows
+
+        def __getitem__(self, k: int):
+            return key(table.slice(k, 1).to_pylist()[0])
+
+    rows = sorted(rows, key=key)
+    places = [bisect.bisect_left(Keys(), key(r)) for r in rows]
+    order = np.insert(np.arange(table.num_rows), places, table.num_rows + np.arange(len(rows)))
+    return combine(table, rows_table(rows, table.schema)).take(pa.array(order))
+
+
 def texts(table: pa.Table, column: str) -> list:
     """A column's values as Python values (text as str, None for unbound)."""
     return table.column(column).to_pylist()

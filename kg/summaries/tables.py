@@ -110,18 +110,28 @@ def tree_rows(rows: list[dict], actions: dict[str, int], targets: dict[str, int]
             "actions": actions.get(iri, 0),
             "targets": targets.get(iri, 0),
         }
-        seen, node = set(), r
-        while node is not None and str(node["plan"]) not in seen:  # up the parents, cycles cut
-            seen.add(str(node["plan"]))
-            level = node.get("levelName")
-            if level in ABOVE and level != row["level"]:
-                row.setdefault(level, node.get("region") or node.get("title"))
-            parent = node.get("parent")
-            node = plans.get(str(parent)) if parent is not None else None
-        if row["level"] in ABOVE:
-            row[row["level"]] = row["region"] or row["title"]
+        row.update(above(r, plans))
         out.append(row)
     return out
+
+
+def above(start: dict, plans: dict[str, dict]) -> dict[str, str]:
+    """The province, city and county a plan is grouped under (those of :data:`ABOVE` it has), from
+    ``hierarchy`` query rows (``plans``: by plan): its own level's (its region, or its title), and
+    those of the plans along its parents, the nearest first; a cycle is cut."""
+    found: dict[str, str] = {}
+    own = start.get("levelName")
+    seen, node = set(), start
+    while node is not None and str(node["plan"]) not in seen:
+        seen.add(str(node["plan"]))
+        level = node.get("levelName")
+        if level in ABOVE and level != own:
+            found.setdefault(level, node.get("region") or node.get("title"))
+        parent = node.get("parent")
+        node = plans.get(str(parent)) if parent is not None else None
+    if own in ABOVE:
+        found[own] = start.get("region") or start.get("title")
+    return found
 
 
 HIERARCHY_COLUMNS = [

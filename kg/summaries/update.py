@@ -16,9 +16,11 @@ import pyarrow.compute as pc
 from kg.summaries import arrow
 from kg.summaries.compute import named_records
 from kg.summaries.tables import (
+    ABOVE,
     CELL_ORDER,
     MATRIX_KEYS,
     TARGET_ORDER,
+    above,
     count_responsibility_rows,
     order_key,
     tree_rows,
@@ -79,27 +81,53 @@ def update_tables(
     tables["cells"] = patched("cells", cells, keep=per_plan, order=CELL_ORDER)
 
     batch = lambda query: _batched(store, query, sorted(touched))  # noqa: E731
-    plan_rows = arrow.records(arrow.rows_in(old["plans"], "plan", stay)) + batch("summary_plan_rows")
-    tables["plans"] = _anew(old["plans"], sorted(plan_rows, key=_plan_list_key))
+    kept_plans = arrow.rows_in(old["plans"], "plan", stay)
+    tables["plans"] = arrow.inserted(kept_plans, batch("summary_plan_rows"), _plan_list_key)
     # of the legal resources, only plans are in the tree and lags (the cited laws and programmes not;
     # a cited document the patch turned into a plan is one now): the plans the tree rows give
     touched_rows = tree_rows_of(store, sorted(touched))
     plans_touched = sorted({str(r["plan"]) for r in touched_rows})
     diffusion = _batched(store, "summary_diffusion_rows", plans_touched, plain=True)
     tables["diffusion"] = patched("diffusion", diffusion, keep={expand(p) for p in stay})
-    kept_tree = arrow.records(arrow.rows_in(tree, "plan", stay))
-    rows = [_tree_query_row(r) for r in kept_tree] + touched_rows
-    rows.sort(
-        key=lambda r: tuple(order_key(r.get(c)) for c in ("rank", "region", "docNumber", "title", "plan"))
-    )
-    actions = {r["plan"]: int(r["actions"]) for r in kept_tree}
-    actions |= {
+    actions = {
         str(r["plan"]): int(r["actions"]) for r in _batched(store, "summary_action_counts", plans_touched)
     }
-    hierarchy = tree_rows(rows, actions, _counts(tables["targets"], "plan"))
-    tables["hierarchy"] = _anew(tree, hierarchy)
+    per_plan_targets = _counts(tables["targets"], "plan")
+    tables["hierarchy"] = _tree(arrow.rows_in(tree, "plan", stay), touched_rows, actions, per_plan_targets)
     tables["matrix"] = _matrix(tables["responsibilities"], old["matrix"])
     return tables
+
+
+TREE_ORDER = ["rank", "region", "doc_number", "title", "plan"]  # hierarchy.rq's ORDER BY
+
+
+def _tree(kept: pa.Table, rows: list[dict], actions: dict[str, int], targets: dict[str, int]) -> pa.Table:
+    """The hierarchy table: the ``kept`` rows and those of the plans looked up again (``rows``, from
+    :func:`tree_rows_of`: the first of a plan's rows is its own, as in :func:`tree_rows`, with their
+    ``actions``), in the hierarchy query's order; every row's targets (``targets``: per plan) and
+    the province, city and county above it found anew, as a plan's region or title reaches the rows
+    of the plans below it. Only the five columns the walk up the parents reads become Python values."""
+    new = tree_rows(rows, actions, {})  # their targets and the plans above them are set below
+    table = arrow.sorted_by(arrow.combine(kept, arrow.rows_table(new, kept.schema)), TREE_ORDER)
+    plans, parents, levels, regions, titles = (
+        arrow.texts(table, c) for c in ("plan", "parent", "level", "region", "title")
+    )
+    by_plan = {
+        p: {"plan": p, "parent": parent, "levelName": level, "region": region, "title": title}
+        for p, parent, level, region, title in zip(plans, parents, levels, regions, titles, strict=True)
+    }
+    grouped = [above(by_plan[p], by_plan) for p in plans]
+    columns = []
+    for field in table.schema:
+        if field.name == "targets":
+            columns.append(pa.array([targets.get(p, 0) for p in plans], type=field.type))
+        elif field.name in ABOVE:
+            columns.append(arrow.encoded([pa.array([g.get(field.name) for g in grouped], type=pa.string())]))
+        else:
+            columns.append(table.column(field.name))
+    return pa.Table.from_arrays(columns, names=table.schema.names).replace_schema_metadata(
+        table.schema.metadata
+    )
 
 
 def _with_regions(cells: list[dict], regions: list[dict]) -> list[dict]:
@@ -216,19 +244,3 @@ def _plan_list_key(row: dict) -> tuple:
         *(order_key(row[c]) for c in ("file", "doc_number", "title")),
         expand(str(row["plan"])),
     )
-
-
-def _tree_query_row(row: dict) -> dict:
-    """A plan tree row as the hierarchy query gave it (for :func:`tree_rows`)."""
-    return {
-        "plan": row["plan"],
-        "title": row["title"],
-        "docNumber": row["doc_number"],
-        "rank": row["rank"],
-        "levelName": row["level"],
-        "region": row["region"],
-        "held": row["held"],
-        "parent": row["parent"],
-        "method": row["method"],
-        "score": row["score"],
-    }
