@@ -13,6 +13,7 @@ a change in the same tick of the file system's clock leaves its times as they we
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -49,6 +50,10 @@ class Input:
         if hashlib.sha256(data).hexdigest() != self.sha256:
             raise KGError(f"{self.path}: changed while the build was reading the files; build again")
         return data
+
+    def unread(self) -> Input:
+        """The same file without the bytes held (read again, checked by sha256, if needed)."""
+        return dataclasses.replace(self, read=None)
 
 
 @dataclass(frozen=True)
